@@ -1,0 +1,740 @@
+"""`lake ingest`: landing -> raw, exactly once, with quarantine and rejects.
+
+For each landing file not yet in the ledger: find the contracts that claim it, read it with
+DuckDB, match a layout, check typed columns, and write Parquet with lineage columns to
+`raw/_source=<src>/_dataset=<name>/_date=<landing date>/<sha256>.parquet`. Rows that cannot
+be read or typed go to the rejects table `quarantine/_rows/...`; a file that fails its
+contract is copied to `quarantine/<source>/...` beside a JSON reason. The ledger row is
+written last, so a crash at any point leaves outputs the next run overwrites or sweeps.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from lake.config import LakePaths
+from lake.contracts import all_datasets
+from lake.errors import ContractError, LockedError
+from lake.fsutil import atomic_write_json, atomic_writer, file_lock, publish_file
+from lake.ingest.contract import Dataset, Layout
+from lake.ingest.ledger import Ledger, LedgerRow
+from lake.ingest.readers import Landed, Part, Reject, read_part
+from lake.ingest.sql import ident, literal
+
+REJECTS_DIR = "_rows"
+LINEAGE_COLUMNS = (
+    "_rescued",
+    "_source_file",
+    "_sha256",
+    "_batch_id",
+    "_ingested_at",
+    "_landed_at",
+    "_row_number",
+    "_layout",
+    "_landing_metadata",
+)
+
+
+@dataclass(frozen=True)
+class LandingFile:
+    """A file in the landing zone, as the landing store describes it."""
+
+    path: Path
+    rel_path: str
+    source: str
+    name: str
+    sha256: str
+    size: int
+    landed_at: datetime
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def dataset_hint(self) -> str | None:
+        value = self.metadata.get("dataset")
+        return str(value) if value else None
+
+
+@dataclass
+class DatasetOutput:
+    dataset: str
+    layout: str
+    member: str | None
+    rows_landed: int
+    rows_raw: int
+    rows_rejected: int
+    raw_path: str | None
+    rejects_path: str | None
+    rescued_columns: list[str] = field(default_factory=list)
+    missing_optional: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FileOutcome:
+    landing_path: str
+    source: str
+    sha256: str
+    status: str  # ingested | quarantined | duplicate
+    outputs: list[DatasetOutput] = field(default_factory=list)
+    reason: dict[str, Any] | None = None
+    quarantine_path: str | None = None
+    duplicate_of: str | None = None
+
+    @property
+    def rows_landed(self) -> int:
+        return sum(o.rows_landed for o in self.outputs)
+
+    @property
+    def rows_raw(self) -> int:
+        return sum(o.rows_raw for o in self.outputs)
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(o.rows_rejected for o in self.outputs)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "landing_path": self.landing_path,
+            "source": self.source,
+            "sha256": self.sha256,
+            "status": self.status,
+            "rows_landed": self.rows_landed,
+            "rows_raw": self.rows_raw,
+            "rows_rejected": self.rows_rejected,
+            "outputs": [o.__dict__ for o in self.outputs],
+            "reason": self.reason,
+            "quarantine_path": self.quarantine_path,
+            "duplicate_of": self.duplicate_of,
+        }
+
+
+@dataclass
+class IngestSummary:
+    batch_id: str
+    started_at: str
+    finished_at: str = ""
+    files: list[FileOutcome] = field(default_factory=list)
+    already_done: int = 0
+
+    def by_status(self, status: str) -> list[FileOutcome]:
+        return [f for f in self.files if f.status == status]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "batch_id": self.batch_id,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "ingested": len(self.by_status("ingested")),
+            "quarantined": len(self.by_status("quarantined")),
+            "duplicates": len(self.by_status("duplicate")),
+            "already_done": self.already_done,
+            "rows_raw": sum(f.rows_raw for f in self.files),
+            "rows_rejected": sum(f.rows_rejected for f in self.files),
+            "files": [f.to_dict() for f in self.files],
+        }
+
+
+ProgressCallback = Callable[[LandingFile, FileOutcome | None], None]
+
+
+def new_batch_id(now: datetime) -> str:
+    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Ingestor:
+    """Runs one ingest batch under an exclusive lock."""
+
+    def __init__(
+        self,
+        paths: LakePaths,
+        datasets: Sequence[Dataset] | None = None,
+        *,
+        memory_limit: str = "3GB",
+        threads: int | None = None,
+    ) -> None:
+        self.paths = paths.ensure()
+        self.datasets = tuple(datasets) if datasets is not None else all_datasets()
+        self.memory_limit = memory_limit
+        self.threads = threads or max(1, os.cpu_count() or 1)
+        self.ledger_path = paths.state / "ingest_ledger.sqlite"
+        self.lock_path = paths.state / "ingest.lock"
+
+    # ------------------------------------------------------------------ the batch
+
+    def run(
+        self,
+        files: Iterable[LandingFile],
+        *,
+        retry: set[str] | None = None,
+        wait: bool = True,
+        progress: ProgressCallback | None = None,
+    ) -> IngestSummary:
+        """Ingest every new file of `files`; `retry` re-runs these SHA-256s even if quarantined."""
+        with file_lock(self.lock_path, blocking=wait) as held:
+            if not held:
+                raise LockedError(
+                    f"another 'lake ingest' is running (pid {self._lock_owner()})",
+                    "wait for it to finish, or run again with --wait",
+                )
+            ledger = Ledger(self.ledger_path)
+            try:
+                return self._run_locked(ledger, files, retry or set(), progress)
+            finally:
+                ledger.close()
+
+    def _lock_owner(self) -> str:
+        try:
+            return self.lock_path.read_text().strip() or "unknown"
+        except OSError:
+            return "unknown"
+
+    def _run_locked(
+        self,
+        ledger: Ledger,
+        files: Iterable[LandingFile],
+        retry: set[str],
+        progress: ProgressCallback | None,
+    ) -> IngestSummary:
+        self.recover(ledger)
+        started = utc_now()
+        summary = IngestSummary(batch_id=new_batch_id(started), started_at=started.isoformat())
+        ledger.start_batch(summary.batch_id, summary.started_at)
+        seen = ledger.seen_paths()
+        for landing_file in sorted(files, key=lambda f: (f.landed_at, f.rel_path)):
+            outcome = self._process(ledger, landing_file, summary.batch_id, seen, retry)
+            if outcome is None:
+                summary.already_done += 1
+            else:
+                summary.files.append(outcome)
+                seen.add(landing_file.rel_path)
+            if progress:
+                progress(landing_file, outcome)
+        summary.finished_at = utc_now().isoformat()
+        ledger.finish_batch(summary.batch_id, summary.finished_at, _short(summary))
+        return summary
+
+    def recover(self, ledger: Ledger) -> list[Path]:
+        """Repair what a crashed run left: scratch files and outputs that were never committed."""
+        for scratch in self.paths.tmp.glob("ingest-*"):
+            shutil.rmtree(scratch, ignore_errors=True)
+        committed = ledger.ingested_shas()
+        swept: list[Path] = []
+        for zone in (self.paths.raw, self.paths.quarantine / REJECTS_DIR):
+            for parquet in zone.glob("_source=*/_dataset=*/_date=*/*.parquet"):
+                if parquet.name[:64] not in committed:
+                    parquet.unlink()
+                    swept.append(parquet)
+        return swept
+
+    # ------------------------------------------------------------------ one file
+
+    def _process(
+        self,
+        ledger: Ledger,
+        landing_file: LandingFile,
+        batch_id: str,
+        seen: set[str],
+        retry: set[str],
+    ) -> FileOutcome | None:
+        sha = landing_file.sha256
+        retrying = sha in retry
+        if landing_file.rel_path in seen and not retrying:
+            return None
+        existing = ledger.get(sha)
+        if existing and not (retrying and existing.status == "quarantined"):
+            if existing.landing_path == landing_file.rel_path:
+                return None
+            ledger.record_sighting(
+                landing_file.rel_path, sha, batch_id, utc_now().isoformat(), "duplicate"
+            )
+            return FileOutcome(
+                landing_file.rel_path,
+                landing_file.source,
+                sha,
+                "duplicate",
+                duplicate_of=existing.landing_path,
+            )
+        scratch = self.paths.tmp / f"ingest-{batch_id}-{sha[:12]}"
+        scratch.mkdir(parents=True, exist_ok=True)
+        try:
+            try:
+                outcome = self._ingest(landing_file, batch_id, scratch)
+            except ContractError as error:
+                outcome = self._quarantine(landing_file, batch_id, error)
+            self._commit(ledger, landing_file, batch_id, outcome, retrying)
+            return outcome
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    def _commit(
+        self,
+        ledger: Ledger,
+        landing_file: LandingFile,
+        batch_id: str,
+        outcome: FileOutcome,
+        retrying: bool,
+    ) -> None:
+        now = utc_now().isoformat()
+        if retrying and outcome.status == "ingested":
+            _mark_resolved(self.paths, landing_file, batch_id, now)
+        ledger.record(
+            LedgerRow(
+                sha256=landing_file.sha256,
+                status=outcome.status,
+                source=landing_file.source,
+                name=landing_file.name,
+                landing_path=landing_file.rel_path,
+                size=landing_file.size,
+                batch_id=batch_id,
+                processed_at=now,
+                rows_landed=outcome.rows_landed,
+                rows_raw=outcome.rows_raw,
+                rows_rejected=outcome.rows_rejected,
+                outputs=[o.__dict__ for o in outcome.outputs],
+                reason=outcome.reason,
+                quarantine_path=outcome.quarantine_path,
+            ),
+            seen_at=now,
+        )
+
+    def _ingest(self, landing_file: LandingFile, batch_id: str, scratch: Path) -> FileOutcome:
+        if landing_file.size == 0 or landing_file.path.stat().st_size == 0:
+            raise ContractError(
+                "empty_file",
+                f"{landing_file.name} is empty (0 bytes)",
+                "the download failed or was interrupted: fetch the export again and land it",
+            )
+        plan = self._plan(landing_file, scratch)
+        staged: list[tuple[Path, Path]] = []
+        outputs: list[DatasetOutput] = []
+        recognised = False
+        for dataset, part, suffix in plan:
+            result = self._write_part(landing_file, dataset, part, suffix, batch_id, scratch)
+            if result is None:
+                continue
+            recognised = True
+            output, files = result
+            outputs.append(output)
+            staged.extend(files)
+        if not recognised:
+            raise _no_contract(landing_file, [d for d, _, _ in plan], parsed=True)
+        for tmp, target in staged:
+            publish_file(tmp, target)
+        return FileOutcome(
+            landing_file.rel_path,
+            landing_file.source,
+            landing_file.sha256,
+            "ingested",
+            outputs=outputs,
+        )
+
+    def _candidates(self, landing_file: LandingFile) -> list[Dataset]:
+        datasets = [d for d in self.datasets if d.source == landing_file.source]
+        hint = landing_file.dataset_hint
+        if hint:
+            chosen = [d for d in datasets if d.name == hint]
+            if not chosen:
+                raise ContractError(
+                    "unknown_dataset",
+                    f"{landing_file.name} was landed as dataset '{hint}', which source "
+                    f"'{landing_file.source}' does not declare",
+                    f"declared datasets: {', '.join(d.name for d in datasets) or 'none'}; "
+                    "land it again with the right --dataset, or add a contract in "
+                    f"lake/contracts/{landing_file.source}.py, then 'lake quarantine retry'",
+                )
+            return chosen
+        return datasets
+
+    def _plan(self, landing_file: LandingFile, scratch: Path) -> list[tuple[Dataset, Part, str]]:
+        """Which (dataset, readable part) pairs this file holds."""
+        candidates = self._candidates(landing_file)
+        name = landing_file.name
+        with landing_file.path.open("rb") as handle:
+            magic = handle.read(4)
+        if name.lower().endswith(".zip") or magic == b"PK\x03\x04":
+            return self._plan_zip(landing_file, candidates, scratch)
+        gzipped = name.lower().endswith(".gz") or magic[:2] == b"\x1f\x8b"
+        inner = name[:-3] if name.lower().endswith(".gz") else name
+        claimed = [d for d in candidates if d.claims(name) or d.claims(inner)]
+        if landing_file.dataset_hint:
+            claimed = candidates
+        if not claimed:
+            raise _no_contract(landing_file, candidates, parsed=False)
+        part = Part(landing_file.path, inner, gzipped, landing_file.rel_path, landing_file.metadata)
+        return [(dataset, part, "") for dataset in claimed]
+
+    def _plan_zip(
+        self, landing_file: LandingFile, candidates: list[Dataset], scratch: Path
+    ) -> list[tuple[Dataset, Part, str]]:
+        claimed = [d for d in candidates if d.member and d.claims(landing_file.name)]
+        if not claimed:
+            raise _no_contract(landing_file, candidates, parsed=False)
+        try:
+            archive = zipfile.ZipFile(landing_file.path)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise ContractError(
+                "corrupt_zip",
+                f"{landing_file.name} is not a readable zip archive ({exc})",
+                "the download was probably cut short: fetch the export again and land it",
+            ) from exc
+        plan: list[tuple[Dataset, Part, str]] = []
+        with archive:
+            members = [m for m in archive.infolist() if not m.is_dir()]
+            for dataset in claimed:
+                for index, member in enumerate(members):
+                    if dataset.claims_member(member.filename):
+                        target = scratch / f"member-{index}"
+                        _extract(archive, member, target, landing_file.name)
+                        part = Part(
+                            target,
+                            PurePosixPath(member.filename).name,
+                            member.filename.lower().endswith(".gz"),
+                            f"{landing_file.rel_path}!{member.filename}",
+                            landing_file.metadata,
+                        )
+                        plan.append((dataset, part, f"-m{index}"))
+            if not plan:
+                found = ", ".join(m.filename for m in members) or "nothing"
+                wanted = ", ".join(sorted({d.member or "" for d in claimed}))
+                raise ContractError(
+                    "no_matching_member",
+                    f"{landing_file.name} holds {found}; its contract expects a member "
+                    f"matching {wanted}",
+                    "check that this is the right export (the platform may have renamed the "
+                    "file inside); update `member` in the contract, then 'lake quarantine retry'",
+                    {"members": [m.filename for m in members]},
+                )
+        return plan
+
+    # ------------------------------------------------------------------ outputs
+
+    def _connect(self, scratch: Path) -> duckdb.DuckDBPyConnection:
+        return duckdb.connect(
+            config={
+                "memory_limit": self.memory_limit,
+                "threads": self.threads,
+                "temp_directory": str(scratch / "duckdb-spill"),
+                "preserve_insertion_order": True,
+            }
+        )
+
+    def _write_part(
+        self,
+        landing_file: LandingFile,
+        dataset: Dataset,
+        part: Part,
+        suffix: str,
+        batch_id: str,
+        scratch: Path,
+    ) -> tuple[DatasetOutput, list[tuple[Path, Path]]] | None:
+        con = self._connect(scratch)
+        try:
+            landed = read_part(con, part, dataset)
+            if landed is None:
+                return None
+            layout = _match_layout(dataset, landed, part)
+            writer = _PartWriter(con, self.paths, landing_file, dataset, layout, landed, batch_id)
+            return writer.write(part, suffix, scratch)
+        finally:
+            con.close()
+
+    def _quarantine(
+        self, landing_file: LandingFile, batch_id: str, error: ContractError
+    ) -> FileOutcome:
+        relative = PurePosixPath(landing_file.rel_path).relative_to("landing")
+        target = self.paths.quarantine / relative
+        with atomic_writer(target, self.paths.tmp) as out, landing_file.path.open("rb") as src:
+            shutil.copyfileobj(src, out, 1 << 20)
+        now = utc_now().isoformat()
+        reason = {
+            "file": landing_file.name,
+            "source": landing_file.source,
+            "landing_path": landing_file.rel_path,
+            "quarantine_path": _rel(self.paths, target),
+            "sha256": landing_file.sha256,
+            "size": landing_file.size,
+            "batch_id": batch_id,
+            "quarantined_at": now,
+            "error": {"kind": error.kind, "message": error.message, "where": error.where},
+            "what_to_do": error.hint,
+            "retry": f"lake quarantine retry {landing_file.sha256[:12]}",
+            "resolved_at": None,
+        }
+        atomic_write_json(_reason_path(target), reason)
+        return FileOutcome(
+            landing_file.rel_path,
+            landing_file.source,
+            landing_file.sha256,
+            "quarantined",
+            reason=reason,
+            quarantine_path=_rel(self.paths, target),
+        )
+
+
+# ---------------------------------------------------------------------- writing one part
+
+
+class _PartWriter:
+    """Turns a landed temp table into raw Parquet plus rejects Parquet, in scratch."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        paths: LakePaths,
+        landing_file: LandingFile,
+        dataset: Dataset,
+        layout: Layout,
+        landed: Landed,
+        batch_id: str,
+    ) -> None:
+        self.con = con
+        self.paths = paths
+        self.file = landing_file
+        self.dataset = dataset
+        self.layout = layout
+        self.landed = landed
+        self.batch_id = batch_id
+        self.ingested_at = utc_now().replace(tzinfo=None)
+
+    def write(
+        self, part: Part, suffix: str, scratch: Path
+    ) -> tuple[DatasetOutput, list[tuple[Path, Path]]]:
+        partition = (
+            f"_source={self.dataset.source}/_dataset={self.dataset.name}/"
+            f"_date={self.file.landed_at.date().isoformat()}"
+        )
+        file_name = f"{self.file.sha256}{suffix}.parquet"
+        typed_rejects = self._typed_rejects()
+        staged: list[tuple[Path, Path]] = []
+        rows_raw = 0
+        raw_target: Path | None = None
+        if self.landed.rows - len(typed_rejects) > 0:
+            tmp = scratch / f"raw{suffix}-{self.dataset.name}.parquet"
+            rows_raw = self._copy_raw(tmp, exclude_bad=bool(typed_rejects))
+            raw_target = self.paths.raw / partition / file_name
+            staged.append((tmp, raw_target))
+        rejects = self._all_rejects(typed_rejects)
+        rejects_target: Path | None = None
+        if rejects:
+            tmp = scratch / f"rejects{suffix}-{self.dataset.name}.parquet"
+            self._write_rejects(tmp, rejects)
+            rejects_target = self.paths.quarantine / REJECTS_DIR / partition / file_name
+            staged.append((tmp, rejects_target))
+        parse_lines = {r.line for r in self.landed.parse_rejects}
+        output = DatasetOutput(
+            dataset=self.dataset.name,
+            layout=self.layout.name,
+            member=part.name if suffix else None,
+            rows_landed=self.landed.rows + len(parse_lines),
+            rows_raw=rows_raw,
+            rows_rejected=len(typed_rejects) + len(parse_lines),
+            raw_path=_rel(self.paths, raw_target) if raw_target else None,
+            rejects_path=_rel(self.paths, rejects_target) if rejects_target else None,
+            rescued_columns=self._extras(),
+            missing_optional=[c for c in self.layout.optional if c not in self.landed.header],
+        )
+        return output, staged
+
+    def _extras(self) -> list[str]:
+        known = set(self.dataset.columns)
+        return [h for h in self.landed.header if h not in known]
+
+    def _select_list(self) -> str:
+        header = set(self.landed.header)
+        columns = [
+            ident(c) if c in header else f"null::varchar as {ident(c)}"
+            for c in self.dataset.columns
+        ]
+        extras = self._extras()
+        rescued = (
+            "json_object(" + ", ".join(f"{literal(c)}, {ident(c)}" for c in extras) + ")::varchar"
+            if extras
+            else "null::varchar"
+        )
+        metadata = json.dumps(self.file.metadata, sort_keys=True, default=str)
+        landed_at = self.file.landed_at.astimezone(UTC).replace(tzinfo=None).isoformat()
+        lineage = [
+            f"{rescued} as _rescued",
+            f"{literal(self.file.rel_path)} as _source_file",
+            f"{literal(self.file.sha256)} as _sha256",
+            f"{literal(self.batch_id)} as _batch_id",
+            f"{literal(self.ingested_at.isoformat())}::timestamp as _ingested_at",
+            f"{literal(landed_at)}::timestamp as _landed_at",
+            "_row_number::bigint as _row_number",
+            f"{literal(self.layout.name)} as _layout",
+            f"{literal(metadata)} as _landing_metadata",
+        ]
+        return ", ".join(columns + lineage)
+
+    def _copy_raw(self, target: Path, *, exclude_bad: bool) -> int:
+        where = (
+            " where _row_number not in (select _row_number from landed_bad)" if exclude_bad else ""
+        )
+        result = self.con.execute(
+            f"copy (select {self._select_list()} from {self.landed.table}{where}) "
+            f"to {literal(str(target))} (format parquet, compression zstd)"
+        ).fetchone()
+        return int(result[0]) if result else 0
+
+    def _typed_rejects(self) -> list[Reject]:
+        checks = [
+            (column, spec)
+            for column, spec in self.dataset.types.items()
+            if column in self.landed.header and spec.lower() not in ("varchar", "text")
+        ]
+        if not checks or self.landed.rows == 0:
+            return []
+        reasons = ", ".join(
+            f"case when {_invalid(column, spec)} then "
+            f"{literal(column + ': cannot read ')} || {ident(column)} || "
+            f"{literal(' as ' + spec)} end"
+            for column, spec in checks
+        )
+        values = ", ".join(f"{literal(h)}, {ident(h)}" for h in self.landed.header)
+        self.con.execute(
+            "create or replace temp table landed_bad as select _row_number, reason, raw from ("
+            f"select _row_number, nullif(concat_ws('; ', {reasons}), '') as reason, "
+            f"json_object({values})::varchar as raw from {self.landed.table}"
+            ") where reason is not null"
+        )
+        rows = self.con.execute(
+            "select _row_number, reason, raw from landed_bad order by _row_number"
+        ).fetchall()
+        return [
+            Reject(
+                error=reason,
+                row_number=row,
+                line=self._line_of(row),
+                column=reason.split(":", 1)[0],
+                raw=raw,
+            )
+            for row, reason, raw in rows
+        ]
+
+    def _line_of(self, row_number: int) -> int | None:
+        """The physical line of a CSV record (exact unless quoted fields hold newlines)."""
+        if self.dataset.format.__class__.__name__ != "Csv":
+            return None
+        line = row_number + 1
+        for rejected in sorted(r.line for r in self.landed.parse_rejects if r.line):
+            if rejected <= line:
+                line += 1
+        return line
+
+    def _all_rejects(self, typed: list[Reject]) -> list[Reject]:
+        return list(self.landed.parse_rejects) + typed
+
+    def _write_rejects(self, target: Path, rejects: list[Reject]) -> None:
+        ingested_at = self.ingested_at
+        table = pa.table(
+            {
+                "_source_file": [self.file.rel_path] * len(rejects),
+                "_sha256": [self.file.sha256] * len(rejects),
+                "_batch_id": [self.batch_id] * len(rejects),
+                "_ingested_at": pa.array([ingested_at] * len(rejects), pa.timestamp("us")),
+                "line": pa.array([r.line for r in rejects], pa.int64()),
+                "_row_number": pa.array([r.row_number for r in rejects], pa.int64()),
+                "column_name": pa.array([r.column for r in rejects], pa.string()),
+                "error": pa.array([r.error for r in rejects], pa.string()),
+                "raw_record": pa.array([r.raw for r in rejects], pa.string()),
+            }
+        )
+        pq.write_table(table, target, compression="zstd")
+
+
+def _invalid(column: str, spec: str) -> str:
+    value = ident(column)
+    kind, _, fmt = spec.partition(":")
+    if kind.lower() in ("date", "timestamp") and fmt:
+        parsed = f"try_strptime({value}, {literal(fmt)})"
+    else:
+        parsed = f"try_cast({value} as {spec})"
+    return f"({value} is not null and trim({value}) <> '' and {parsed} is null)"
+
+
+def _match_layout(dataset: Dataset, landed: Landed, part: Part) -> Layout:
+    layout = dataset.match_layout(landed.header)
+    if layout is not None:
+        return layout
+    header = set(landed.header)
+    closest = min(dataset.layouts, key=lambda lay: len(set(lay.required) - header))
+    missing = [c for c in closest.required if c not in header]
+    raise ContractError(
+        "missing_required_columns",
+        f"{part.name} lacks required column(s) {', '.join(missing)} of dataset "
+        f"{dataset.key} (closest layout: {closest.name}; the file has: "
+        f"{', '.join(landed.header[:30]) or 'no columns'})",
+        "if the platform changed its export, add a Layout to the contract in "
+        f"lake/contracts/{dataset.source}.py, then 'lake quarantine retry'",
+        {"missing": missing, "layout": closest.name, "found": landed.header},
+    )
+
+
+def _no_contract(
+    landing_file: LandingFile, candidates: list[Dataset], *, parsed: bool
+) -> ContractError:
+    patterns = ", ".join(f"{d.name}: {d.pattern}" for d in candidates) or "none"
+    what = (
+        "none of its contracts recognised the content"
+        if parsed
+        else "no contract claims this file name"
+    )
+    return ContractError(
+        "no_contract",
+        f"{landing_file.name} (source '{landing_file.source}'): {what}",
+        f"contracts of '{landing_file.source}': {patterns}. Add or fix a Dataset in "
+        f"lake/contracts/{landing_file.source}.py (or land it with --dataset), then "
+        "'lake quarantine retry'",
+    )
+
+
+def _extract(archive: zipfile.ZipFile, member: zipfile.ZipInfo, target: Path, name: str) -> None:
+    try:
+        with archive.open(member) as src, target.open("wb") as out:
+            shutil.copyfileobj(src, out, 1 << 20)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise ContractError(
+            "corrupt_zip",
+            f"{name}: member {member.filename} cannot be extracted ({exc})",
+            "the download was probably cut short: fetch the export again and land it",
+        ) from exc
+
+
+def _reason_path(target: Path) -> Path:
+    return target.with_name(target.name + ".reason.json")
+
+
+def _mark_resolved(paths: LakePaths, landing_file: LandingFile, batch_id: str, now: str) -> None:
+    relative = PurePosixPath(landing_file.rel_path).relative_to("landing")
+    reason_path = _reason_path(paths.quarantine / relative)
+    if reason_path.exists():
+        reason = json.loads(reason_path.read_text())
+        reason["resolved_at"] = now
+        reason["resolved_by_batch"] = batch_id
+        atomic_write_json(reason_path, reason)
+
+
+def _rel(paths: LakePaths, target: Path) -> str:
+    return target.relative_to(paths.root).as_posix()
+
+
+def _short(summary: IngestSummary) -> dict[str, Any]:
+    data = summary.to_dict()
+    data.pop("files")
+    return data

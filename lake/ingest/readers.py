@@ -1,0 +1,507 @@
+"""Read one landing file (or zip member) into a DuckDB temp table of text columns.
+
+Every reader ends in the same shape, `Landed`: a temp table whose columns are the source's
+own names, all VARCHAR, plus `_row_number` (1-based position of the record in the file), and
+the records that could not be read at all (`parse_rejects`, with their line). DuckDB does the
+reading (read_csv with its rejects tables, read_json_objects, read_parquet); a parser hook
+hands DuckDB Arrow. File-level problems raise `ContractError` (the file goes to quarantine).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import json
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from lake.errors import ContractError
+from lake.ingest.contract import Csv, Dataset, Hook, Json, Ndjson, Parquet, ParseInput
+from lake.ingest.sql import ident, literal
+
+HEAD_BYTES = 1 << 16
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A record that did not land: where it was and why."""
+
+    error: str
+    line: int | None = None
+    row_number: int | None = None
+    column: str | None = None
+    raw: str | None = None
+
+
+@dataclass
+class Landed:
+    table: str
+    header: list[str]
+    rows: int
+    parse_rejects: list[Reject] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One readable unit: a file on disk (a landing file, or a member extracted from a zip)."""
+
+    path: Path
+    name: str
+    gzipped: bool
+    landing_path: str
+    metadata: dict[str, Any]
+
+
+def read_part(con: duckdb.DuckDBPyConnection, part: Part, dataset: Dataset) -> Landed | None:
+    """Read `part` per the dataset's format; None when a hook says the file is not its dataset."""
+    fmt = dataset.format
+    if isinstance(fmt, Csv):
+        return read_csv(con, part, fmt)
+    if isinstance(fmt, Json):
+        return read_json(con, part, fmt)
+    if isinstance(fmt, Ndjson):
+        return read_ndjson(con, part, fmt)
+    if isinstance(fmt, Parquet):
+        return read_parquet(con, part)
+    if isinstance(fmt, Hook):
+        return read_hook(con, part, fmt)
+    raise TypeError(f"unknown format {fmt!r} in contract {dataset.key}")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def head_bytes(part: Part, size: int = HEAD_BYTES) -> bytes:
+    """The first bytes of the (decompressed) content; corrupt gzip is a ContractError."""
+    try:
+        if part.gzipped:
+            with gzip.open(part.path, "rb") as handle:
+                return handle.read(size)
+        with part.path.open("rb") as handle:
+            return handle.read(size)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ContractError(
+            "corrupt_gzip",
+            f"{part.name} is not a readable gzip file ({exc})",
+            "re-download the file from the source, land it again, and run 'lake ingest'",
+        ) from exc
+
+
+def looks_binary(head: bytes) -> bool:
+    if b"\x00" in head[:8192]:
+        return True
+    sample = head[:8192]
+    if not sample:
+        return False
+    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return control / len(sample) > 0.05
+
+
+def _decode_head(head: bytes, encoding: str, name: str) -> str:
+    decoder = codecs.getincrementaldecoder(_python_codec(encoding))(errors="strict")
+    try:
+        return decoder.decode(head, final=False)
+    except UnicodeDecodeError as exc:
+        raise ContractError(
+            "encoding",
+            f"{name} is not valid {encoding} (at byte {exc.start})",
+            f"export the file as {encoding}, or set encoding=... in its contract "
+            "(e.g. 'latin-1'), then 'lake quarantine retry'",
+            {"byte": exc.start},
+        ) from exc
+
+
+def _python_codec(encoding: str) -> str:
+    return "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+
+
+def _duckdb_encoding(encoding: str) -> str:
+    lowered = encoding.lower().replace("_", "-")
+    return {"utf8": "utf-8", "latin1": "latin-1", "iso-8859-1": "latin-1"}.get(lowered, lowered)
+
+
+def _first_record(text: str, fmt: Csv) -> tuple[list[str], int]:
+    """The header fields and the length in characters of the header line (any line ending)."""
+    lines = text.splitlines()
+    first_line = lines[0] if lines else ""
+    try:
+        header = next(csv.reader([first_line], delimiter=fmt.delimiter, quotechar=fmt.quote))
+    except (StopIteration, csv.Error):
+        header = []
+    return [h.strip() for h in header], len(first_line)
+
+
+def _check_header(header: list[str], text: str, fmt: Csv, name: str) -> None:
+    if not header or all(not h for h in header):
+        raise ContractError(
+            "no_header",
+            f"{name} has no header line",
+            "the contract expects a header row; check that this is the right export",
+        )
+    duplicates = sorted({h for h in header if header.count(h) > 1})
+    if duplicates:
+        raise ContractError(
+            "duplicate_columns",
+            f"{name} has duplicate column names: {', '.join(duplicates)}",
+            "columns must be unique to be told apart; re-export the file, or rename the "
+            "columns in a copy and 'lake land' it again",
+            {"columns": duplicates},
+        )
+    if len(header) == 1 and fmt.delimiter not in text.splitlines()[0]:
+        guess = _guess_delimiter(text)
+        if guess and guess != fmt.delimiter:
+            raise ContractError(
+                "wrong_delimiter",
+                f"{name} looks {guess!r}-delimited but its contract expects {fmt.delimiter!r}",
+                f"export with {fmt.delimiter!r} as the separator, or set delimiter={guess!r} "
+                "in the contract, then 'lake quarantine retry'",
+                {"expected": fmt.delimiter, "found": guess},
+            )
+
+
+def _guess_delimiter(text: str) -> str | None:
+    try:
+        return csv.Sniffer().sniff(text[:8192], delimiters=",;\t|").delimiter
+    except csv.Error:
+        return None
+
+
+def _rejects_from_duckdb(con: duckdb.DuckDBPyConnection, table: str) -> list[Reject]:
+    rows = con.execute(
+        f"select line, column_name, error_type, csv_line, error_message from {table} order by line"
+    ).fetchall()
+    return [
+        Reject(error=f"{kind}: {message}", line=line, column=column, raw=raw)
+        for line, column, kind, raw, message in rows
+    ]
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    result = con.execute(f"select count(*) from {table}").fetchone()
+    return int(result[0]) if result else 0
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def read_csv(con: duckdb.DuckDBPyConnection, part: Part, fmt: Csv) -> Landed:
+    head = head_bytes(part)
+    if not head.strip():
+        raise ContractError(
+            "empty_file",
+            f"{part.name} has no content (0 bytes or only whitespace)",
+            "an export always has at least a header line: download it again",
+        )
+    if looks_binary(head) and fmt.encoding.lower().replace("-", "") in ("utf8", "latin1"):
+        raise ContractError(
+            "not_text",
+            f"{part.name} is binary data, not delimited text",
+            "check that the right file was saved under this name (a PDF, image or "
+            "spreadsheet saved as .csv?), then land the real export",
+        )
+    text = _decode_head(head, fmt.encoding, part.name)
+    header, header_length = _first_record(text, fmt)
+    if header_length > fmt.max_line_size:
+        raise ContractError(
+            "line_too_long",
+            f"{part.name}: the header line is {header_length} characters, over the "
+            f"maximum of {fmt.max_line_size}",
+            "raise max_line_size in the contract if the file is genuine",
+            {"line": 1},
+        )
+    _check_header(header, text, fmt, part.name)
+    table = "landed_rows"
+    options = ", ".join(
+        [
+            f"delim = {literal(fmt.delimiter)}",
+            f"quote = {literal(fmt.quote)}",
+            f"escape = {literal(fmt.quote)}",
+            "header = true",
+            "all_varchar = true",
+            "auto_detect = false",
+            f"columns = {_columns_struct(header)}",
+            f"encoding = {literal(_duckdb_encoding(fmt.encoding))}",
+            f"max_line_size = {int(fmt.max_line_size)}",
+            f"compression = {literal('gzip' if part.gzipped else 'none')}",
+            "store_rejects = true",
+            "rejects_table = 'csv_reject_errors'",
+            "rejects_scan = 'csv_reject_scans'",
+            "rejects_limit = 0",
+            "null_padding = false",
+            "strict_mode = true",
+        ]
+    )
+    _run(
+        con,
+        part,
+        f"create or replace temp table {table} as "
+        f"select *, row_number() over () as _row_number "
+        f"from read_csv({literal(str(part.path))}, {options})",
+    )
+    rejects = _rejects_from_duckdb(con, "csv_reject_errors")
+    return Landed(table=table, header=header, rows=_count(con, table), parse_rejects=rejects)
+
+
+def _columns_struct(header: list[str]) -> str:
+    pairs = ", ".join(f"{literal(name)}: 'VARCHAR'" for name in header)
+    return "{" + pairs + "}"
+
+
+def _run(con: duckdb.DuckDBPyConnection, part: Part, statement: str) -> None:
+    try:
+        con.execute(statement)
+    except duckdb.Error as exc:
+        raise _file_error(part, exc) from exc
+
+
+def _file_error(part: Part, exc: Exception) -> ContractError:
+    message = str(exc).splitlines()[0][:500]
+    lowered = message.lower()
+    if "gzip" in lowered or "zlib" in lowered or "inflate" in lowered:
+        return ContractError(
+            "corrupt_gzip",
+            f"{part.name}: the gzip stream is damaged ({message})",
+            "re-download the file from the source, land it again, and run 'lake ingest'",
+        )
+    if "unicode" in lowered or "encoding" in lowered:
+        return ContractError(
+            "encoding",
+            f"{part.name}: {message}",
+            "export the file in the encoding its contract names, or fix the contract's "
+            "encoding, then 'lake quarantine retry'",
+        )
+    if "parquet" in lowered or "magic" in lowered:
+        return ContractError(
+            "corrupt_parquet",
+            f"{part.name} is not a readable Parquet file ({message})",
+            "re-export the file from the tool that wrote it and land it again",
+        )
+    return ContractError(
+        "unreadable",
+        f"{part.name} could not be read: {message}",
+        "inspect the file ('lake quarantine show'), fix the contract or re-export the file, "
+        "then 'lake quarantine retry'",
+    )
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def read_json(con: duckdb.DuckDBPyConnection, part: Part, fmt: Json) -> Landed:
+    head = head_bytes(part)
+    if not head.strip():
+        raise ContractError(
+            "empty_file",
+            f"{part.name} has no content",
+            "a JSON export holds at least [] or {}: download it again",
+        )
+    path = literal(str(part.path))
+    compression = literal("gzip" if part.gzipped else "none")
+    if fmt.records_path:
+        source = (
+            f"select unnest(json_extract(json, {literal(fmt.records_path.rstrip('[*]') + '[*]')}))"
+            f" as obj from read_json_objects({path}, format = 'unstructured', "
+            f"compression = {compression}, maximum_object_size = 1073741824)"
+        )
+    else:
+        if head.lstrip()[:1] != b"[":
+            raise ContractError(
+                "not_records",
+                f"{part.name} is a JSON document but not an array of records",
+                "set records_path in the contract to the array that holds the records "
+                "(e.g. '$.data'), then 'lake quarantine retry'",
+            )
+        source = (
+            f"select json as obj from read_json_objects({path}, format = 'array', "
+            f"compression = {compression}, maximum_object_size = 1073741824)"
+        )
+    _run_json(
+        con,
+        part,
+        f"create or replace temp table landed_objects as select obj, "
+        f"row_number() over () as _row_number from ({source})",
+    )
+    return _objects_to_columns(con, part, rejects=[])
+
+
+def _run_json(con: duckdb.DuckDBPyConnection, part: Part, statement: str) -> None:
+    try:
+        con.execute(statement)
+    except duckdb.Error as exc:
+        message = str(exc).splitlines()[0][:500]
+        if "json" in message.lower() and "gzip" not in message.lower():
+            raise ContractError(
+                "json_syntax",
+                f"{part.name} is not valid JSON: {message}",
+                "the download was probably cut short or is not JSON (an HTML error page?): "
+                "fetch it again and land it",
+            ) from exc
+        raise _file_error(part, exc) from exc
+
+
+def _objects_to_columns(
+    con: duckdb.DuckDBPyConnection, part: Part, rejects: list[Reject]
+) -> Landed:
+    """From `landed_objects(obj JSON, _row_number)` to one text column per key."""
+    non_objects = con.execute(
+        "select count(*) from landed_objects where json_type(obj) <> 'OBJECT'"
+    ).fetchone()
+    if non_objects and non_objects[0]:
+        raise ContractError(
+            "not_records",
+            f"{part.name}: {non_objects[0]} records are not JSON objects",
+            "point records_path at the array of objects, or write a parser hook",
+        )
+    keys = [
+        row[0]
+        for row in con.execute(
+            "select key from (select unnest(json_keys(obj)) as key, _row_number "
+            "from landed_objects) group by key order by min(_row_number), key"
+        ).fetchall()
+    ]
+    if keys:
+        paths = ", ".join(literal("$." + json.dumps(k)) for k in keys)
+        columns = ", ".join(f"values[{i + 1}] as {ident(k)}" for i, k in enumerate(keys))
+        select = (
+            f"select {columns}, _row_number from (select "
+            f"json_extract_string(obj, [{paths}]) as values, _row_number from landed_objects)"
+        )
+    else:
+        select = "select _row_number from landed_objects"
+    con.execute(f"create or replace temp table landed_rows as {select}")
+    return Landed(
+        table="landed_rows", header=keys, rows=_count(con, "landed_rows"), parse_rejects=rejects
+    )
+
+
+def read_ndjson(con: duckdb.DuckDBPyConnection, part: Part, fmt: Ndjson) -> Landed:
+    head = head_bytes(part)
+    if not head.strip():
+        raise ContractError(
+            "empty_file", f"{part.name} has no content", "download the export again"
+        )
+    if looks_binary(head):
+        raise ContractError(
+            "not_text",
+            f"{part.name} is binary data, not newline-delimited JSON",
+            "check that the right file was saved under this name, then land the real export",
+        )
+    _run(
+        con,
+        part,
+        "create or replace temp table landed_lines as "
+        "select line, row_number() over () as _line from read_csv("
+        f"{literal(str(part.path))}, columns = {{'line': 'VARCHAR'}}, header = false, "
+        "delim = '\x01', quote = '', escape = '', auto_detect = false, "
+        f"max_line_size = {int(fmt.max_line_size)}, "
+        f"compression = {literal('gzip' if part.gzipped else 'none')}, "
+        "store_rejects = true, rejects_table = 'ndjson_reject_errors', "
+        "rejects_scan = 'ndjson_reject_scans', rejects_limit = 0)",
+    )
+    bad = con.execute(
+        "select _line, line from landed_lines "
+        "where line is not null and not coalesce(json_valid(line), false) order by _line"
+    ).fetchall()
+    rejects = _rejects_from_duckdb(con, "ndjson_reject_errors")
+    rejects += [Reject(error="invalid JSON line", line=n, raw=text[:2000]) for n, text in bad]
+    con.execute(
+        "create or replace temp table landed_objects as select line::json as obj, "
+        "_line as _row_number from landed_lines "
+        "where line is not null and coalesce(json_valid(line), false)"
+    )
+    return _objects_to_columns(con, part, rejects=rejects)
+
+
+# --------------------------------------------------------------------------- Parquet
+
+
+def read_parquet(con: duckdb.DuckDBPyConnection, part: Part) -> Landed:
+    path = literal(str(part.path))
+    try:
+        described = con.execute(f"describe select * from read_parquet({path})").fetchall()
+    except duckdb.Error as exc:
+        raise _file_error(part, exc) from exc
+    header = [row[0] for row in described]
+    casts = ", ".join(_as_text(name, kind) for name, kind, *_ in described)
+    _run(
+        con,
+        part,
+        f"create or replace temp table landed_rows as select {casts}, "
+        f"file_row_number + 1 as _row_number "
+        f"from read_parquet({path}, file_row_number = true)",
+    )
+    return Landed(table="landed_rows", header=header, rows=_count(con, "landed_rows"))
+
+
+def _as_text(name: str, kind: str) -> str:
+    nested = any(token in kind for token in ("STRUCT", "MAP", "[]", "UNION")) or kind == "JSON"
+    expression = f"to_json({ident(name)})::varchar" if nested else f"{ident(name)}::varchar"
+    return f"{expression} as {ident(name)}"
+
+
+# --------------------------------------------------------------------------- hooks
+
+
+def read_hook(con: duckdb.DuckDBPyConnection, part: Part, fmt: Hook) -> Landed | None:
+    content = gzip.decompress(part.path.read_bytes()) if part.gzipped else part.path.read_bytes()
+    parse_input = ParseInput(
+        name=part.name, content=content, landing_path=part.landing_path, metadata=part.metadata
+    )
+    try:
+        records = fmt.parse(parse_input)
+    except ContractError:
+        raise
+    except Exception as exc:
+        raise ContractError(
+            "parser_failed",
+            f"the parser hook failed on {part.name}: {type(exc).__name__}: {exc}",
+            "fix the hook in the source's contract module, then 'lake quarantine retry'",
+        ) from exc
+    if records is None:
+        return None
+    table = records if isinstance(records, pa.Table) else _records_to_arrow(records)
+    table = _all_text(table)
+    con.register("hook_rows", table)
+    try:
+        con.execute(
+            "create or replace temp table landed_rows as "
+            "select *, row_number() over () as _row_number from hook_rows"
+        )
+    finally:
+        con.unregister("hook_rows")
+    return Landed(table="landed_rows", header=list(table.column_names), rows=table.num_rows)
+
+
+def _records_to_arrow(records: list[dict[str, Any]]) -> pa.Table:
+    columns: dict[str, None] = {}
+    for record in records:
+        for key in record:
+            columns.setdefault(str(key), None)
+    data = {c: [_text(r.get(c)) for r in records] for c in columns}
+    return pa.table({c: pa.array(v, type=pa.string()) for c, v in data.items()})
+
+
+def _all_text(table: pa.Table) -> pa.Table:
+    for index, column in enumerate(table.schema):
+        if not pa.types.is_string(column.type):
+            values = [_text(v) for v in table.column(index).to_pylist()]
+            table = table.set_column(index, column.name, pa.array(values, type=pa.string()))
+    return table
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return str(value)
