@@ -1,0 +1,76 @@
+# The README's two commands: `make demo` and `make test`. Both install what they need.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+LAKE := $(BIN)/lake
+DBT := $(BIN)/dbt --no-use-colors
+FIXTURES := tests/fixtures/platforms
+TEST_LAKE := $(CURDIR)/build/test-lake
+
+export DO_NOT_TRACK := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export LAKE_ROOT ?= $(CURDIR)/datalake
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_PROJECT_DIR := $(CURDIR)
+
+.PHONY: demo test setup chromium lint pytest sqllint dbt-test bench docs clean
+
+## demo: land the bundled real exports, ingest them, build the warehouse
+demo: setup
+	$(call load_fixtures,$(LAKE_ROOT))
+	$(DBT) build --target-path build/target-demo
+	@echo
+	@echo "Lake root:         $(LAKE_ROOT)"
+	@echo "Warehouse (build): $(LAKE_ROOT)/warehouse/build.duckdb"
+	@echo "Query it:          $(BIN)/python -c \"import duckdb; print(duckdb.connect('$(LAKE_ROOT)/warehouse/build.duckdb', read_only=True).sql('select store, sum(earnings_usd) from staging.stg_distrokid__bank_details group by 1 order by 2 desc'))\""
+
+## test: lint, every pytest suite, sqlfluff, and dbt build on the fixtures
+test: setup lint pytest sqllint dbt-test
+
+setup: $(VENV)/.installed chromium
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $@
+
+# Debian's Chromium for the browser extractors and docs tests (Playwright cannot download
+# its own browser here); a user's machine may point LAKE_BROWSER_PATH elsewhere instead.
+chromium:
+	@if [ -z "$${LAKE_BROWSER_PATH:-}" ] && ! command -v chromium >/dev/null; then \
+		echo "installing Debian's chromium"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+pytest: setup
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+sqllint: setup
+	LAKE_ROOT=$(TEST_LAKE) $(BIN)/sqlfluff lint models macros tests/dbt
+
+dbt-test: setup
+	rm -rf $(TEST_LAKE)
+	$(call load_fixtures,$(TEST_LAKE))
+	LAKE_ROOT=$(TEST_LAKE) $(DBT) build --target-path build/target-test
+
+## bench: search at 100,000 entries; ingest throughput against DuckDB's own copy
+bench: setup
+	$(BIN)/python bench/search_bench.py --entries 100000
+	$(BIN)/python bench/ingest_bench.py
+
+clean:
+	rm -rf build target logs
+
+define load_fixtures
+	for dir in $(FIXTURES)/*/; do \
+		$(LAKE) land "$$dir" --source "$$(basename "$$dir")" --root "$(1)" >/dev/null; \
+	done
+	$(LAKE) ingest --root "$(1)"
+endef
