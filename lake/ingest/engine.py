@@ -14,6 +14,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from lake.errors import ContractError, LockedError
 from lake.fsutil import atomic_write_json, atomic_writer, file_lock, publish_file
 from lake.ingest.contract import Dataset, Layout
 from lake.ingest.ledger import Ledger, LedgerRow
-from lake.ingest.readers import Landed, Part, Reject, read_part
+from lake.ingest.readers import Landed, Part, Reject, gunzip, read_part
 from lake.ingest.sql import ident, literal
 
 REJECTS_DIR = "_rows"
@@ -174,6 +175,20 @@ class Ingestor:
         self.threads = threads or max(1, os.cpu_count() or 1)
         self.ledger_path = paths.state / "ingest_ledger.sqlite"
         self.lock_path = paths.state / "ingest.lock"
+        self._crash_counts: dict[str, int] = {}
+
+    def _crash_point(self, name: str) -> None:
+        """Test hook: `LAKE_TEST_CRASH_AT=<point>[:<n>]` kills the process (SIGKILL) the n-th
+        time it reaches <point>, so the kill tests can stop an ingest at exact places."""
+        wanted = os.environ.get("LAKE_TEST_CRASH_AT")
+        if not wanted:
+            return
+        point, _, nth = wanted.partition(":")
+        if point != name:
+            return
+        self._crash_counts[name] = self._crash_counts.get(name, 0) + 1
+        if self._crash_counts[name] >= int(nth or 1):
+            os.kill(os.getpid(), signal.SIGKILL)
 
     # ------------------------------------------------------------------ the batch
 
@@ -278,6 +293,7 @@ class Ingestor:
             except ContractError as error:
                 outcome = self._quarantine(landing_file, batch_id, error)
             self._commit(ledger, landing_file, batch_id, outcome, retrying)
+            self._crash_point("committed")
             return outcome
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
@@ -290,6 +306,7 @@ class Ingestor:
         outcome: FileOutcome,
         retrying: bool,
     ) -> None:
+        self._crash_point("before_commit")
         now = utc_now().isoformat()
         if retrying and outcome.status == "ingested":
             _mark_resolved(self.paths, landing_file, batch_id, now)
@@ -334,8 +351,11 @@ class Ingestor:
             staged.extend(files)
         if not recognised:
             raise _no_contract(landing_file, [d for d, _, _ in plan], parsed=True)
+        self._crash_point("staged")
         for tmp, target in staged:
             publish_file(tmp, target)
+            self._crash_point("published_one")
+        self._crash_point("published")
         return FileOutcome(
             landing_file.rel_path,
             landing_file.source,
@@ -369,14 +389,17 @@ class Ingestor:
             magic = handle.read(4)
         if name.lower().endswith(".zip") or magic == b"PK\x03\x04":
             return self._plan_zip(landing_file, candidates, scratch)
-        gzipped = name.lower().endswith(".gz") or magic[:2] == b"\x1f\x8b"
         inner = name[:-3] if name.lower().endswith(".gz") else name
         claimed = [d for d in candidates if d.claims(name) or d.claims(inner)]
         if landing_file.dataset_hint:
             claimed = candidates
         if not claimed:
             raise _no_contract(landing_file, candidates, parsed=False)
-        part = Part(landing_file.path, inner, gzipped, landing_file.rel_path, landing_file.metadata)
+        path = landing_file.path
+        if magic[:2] == b"\x1f\x8b":
+            path = scratch / "gunzipped"
+            gunzip(landing_file.path, path, name)
+        part = Part(path, inner, landing_file.rel_path, landing_file.metadata)
         return [(dataset, part, "") for dataset in claimed]
 
     def _plan_zip(
@@ -401,10 +424,13 @@ class Ingestor:
                     if dataset.claims_member(member.filename):
                         target = scratch / f"member-{index}"
                         _extract(archive, member, target, landing_file.name)
+                        if member.filename.lower().endswith(".gz"):
+                            target = target.rename(scratch / f"member-{index}.gz")
+                            gunzip(target, scratch / f"member-{index}", member.filename)
+                            target = scratch / f"member-{index}"
                         part = Part(
                             target,
                             PurePosixPath(member.filename).name,
-                            member.filename.lower().endswith(".gz"),
                             f"{landing_file.rel_path}!{member.filename}",
                             landing_file.metadata,
                         )
@@ -461,6 +487,7 @@ class Ingestor:
         target = self.paths.quarantine / relative
         with atomic_writer(target, self.paths.tmp) as out, landing_file.path.open("rb") as src:
             shutil.copyfileobj(src, out, 1 << 20)
+        self._crash_point("quarantine_copied")
         now = utc_now().isoformat()
         reason = {
             "file": landing_file.name,

@@ -13,6 +13,7 @@ import codecs
 import csv
 import gzip
 import json
+import shutil
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,7 +54,6 @@ class Part:
 
     path: Path
     name: str
-    gzipped: bool
     landing_path: str
     metadata: dict[str, Any]
 
@@ -78,18 +78,22 @@ def read_part(con: duckdb.DuckDBPyConnection, part: Part, dataset: Dataset) -> L
 
 
 def head_bytes(part: Part, size: int = HEAD_BYTES) -> bytes:
-    """The first bytes of the (decompressed) content; corrupt gzip is a ContractError."""
+    with part.path.open("rb") as handle:
+        return handle.read(size)
+
+
+def gunzip(source: Path, target: Path, name: str) -> None:
+    """Decompress a gzip file to `target`, checking its CRC and length (a truncated download
+    fails here instead of landing half its rows)."""
     try:
-        if part.gzipped:
-            with gzip.open(part.path, "rb") as handle:
-                return handle.read(size)
-        with part.path.open("rb") as handle:
-            return handle.read(size)
+        with gzip.open(source, "rb") as src, target.open("wb") as out:
+            shutil.copyfileobj(src, out, 1 << 20)
     except (OSError, EOFError, zlib.error) as exc:
         raise ContractError(
             "corrupt_gzip",
-            f"{part.name} is not a readable gzip file ({exc})",
-            "re-download the file from the source, land it again, and run 'lake ingest'",
+            f"{name} is not a complete gzip file ({exc})",
+            "the download was probably cut short: fetch the export again, land it, and "
+            "run 'lake ingest'",
         ) from exc
 
 
@@ -101,6 +105,20 @@ def looks_binary(head: bytes) -> bool:
         return False
     control = sum(1 for b in sample if b < 9 or 13 < b < 32)
     return control / len(sample) > 0.05
+
+
+def _check_utf16(head: bytes, encoding: str, name: str) -> None:
+    """UTF-16 (Excel's 'Unicode text') read as UTF-8 is the commonest wrong encoding."""
+    if "16" in encoding:
+        return
+    odd_nuls = head[1:2048:2].count(0)
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or odd_nuls > len(head[:2048]) // 4:
+        raise ContractError(
+            "encoding",
+            f"{name} is UTF-16 text, but its contract expects {encoding}",
+            "export as UTF-8 (in Excel: 'CSV UTF-8'), or set encoding='utf-16' in the "
+            "contract, then 'lake quarantine retry'",
+        )
 
 
 def _decode_head(head: bytes, encoding: str, name: str) -> str:
@@ -198,6 +216,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, part: Part, fmt: Csv) -> Landed:
             f"{part.name} has no content (0 bytes or only whitespace)",
             "an export always has at least a header line: download it again",
         )
+    _check_utf16(head, fmt.encoding, part.name)
     if looks_binary(head) and fmt.encoding.lower().replace("-", "") in ("utf8", "latin1"):
         raise ContractError(
             "not_text",
@@ -228,7 +247,6 @@ def read_csv(con: duckdb.DuckDBPyConnection, part: Part, fmt: Csv) -> Landed:
             f"columns = {_columns_struct(header)}",
             f"encoding = {literal(_duckdb_encoding(fmt.encoding))}",
             f"max_line_size = {int(fmt.max_line_size)}",
-            f"compression = {literal('gzip' if part.gzipped else 'none')}",
             "store_rejects = true",
             "rejects_table = 'csv_reject_errors'",
             "rejects_scan = 'csv_reject_scans'",
@@ -302,12 +320,12 @@ def read_json(con: duckdb.DuckDBPyConnection, part: Part, fmt: Json) -> Landed:
             "a JSON export holds at least [] or {}: download it again",
         )
     path = literal(str(part.path))
-    compression = literal("gzip" if part.gzipped else "none")
+    whole_document = max(16 << 20, part.path.stat().st_size + 1)
     if fmt.records_path:
         source = (
             f"select unnest(json_extract(json, {literal(fmt.records_path.rstrip('[*]') + '[*]')}))"
             f" as obj from read_json_objects({path}, format = 'unstructured', "
-            f"compression = {compression}, maximum_object_size = 1073741824)"
+            f"maximum_object_size = {whole_document})"
         )
     else:
         if head.lstrip()[:1] != b"[":
@@ -319,7 +337,7 @@ def read_json(con: duckdb.DuckDBPyConnection, part: Part, fmt: Json) -> Landed:
             )
         source = (
             f"select json as obj from read_json_objects({path}, format = 'array', "
-            f"compression = {compression}, maximum_object_size = 1073741824)"
+            f"maximum_object_size = {64 << 20})"
         )
     _run_json(
         con,
@@ -400,7 +418,6 @@ def read_ndjson(con: duckdb.DuckDBPyConnection, part: Part, fmt: Ndjson) -> Land
         f"{literal(str(part.path))}, columns = {{'line': 'VARCHAR'}}, header = false, "
         "delim = '\x01', quote = '', escape = '', auto_detect = false, "
         f"max_line_size = {int(fmt.max_line_size)}, "
-        f"compression = {literal('gzip' if part.gzipped else 'none')}, "
         "store_rejects = true, rejects_table = 'ndjson_reject_errors', "
         "rejects_scan = 'ndjson_reject_scans', rejects_limit = 0)",
     )
@@ -449,7 +466,7 @@ def _as_text(name: str, kind: str) -> str:
 
 
 def read_hook(con: duckdb.DuckDBPyConnection, part: Part, fmt: Hook) -> Landed | None:
-    content = gzip.decompress(part.path.read_bytes()) if part.gzipped else part.path.read_bytes()
+    content = part.path.read_bytes()
     parse_input = ParseInput(
         name=part.name, content=content, landing_path=part.landing_path, metadata=part.metadata
     )
