@@ -1,0 +1,59 @@
+with
+
+source as (
+    select * from {{ source('distrokid', 'bank_details') }}
+),
+
+newest_layout_columns as (
+    -- columns only the 16-column layout has: if no file of that layout has been ingested
+    -- yet the raw union lacks them, so add them here (null) to keep one column list
+    select
+        null::varchar as "Date Inserted",
+        null::varchar as "Source Type",
+        null::varchar as "Recoup (USD)"
+    where false
+),
+
+all_layouts as (
+    select * from source
+    union all by name
+    select * from newest_layout_columns
+),
+
+typed as (
+    select
+        md5(_sha256 || '-' || _row_number) as bank_detail_id,
+        strptime("Reporting Date", '%Y-%m-%d')::date as reporting_date,
+        strptime("Sale Month", '%Y-%m')::date as sale_month,
+        "Store" as store,
+        "Artist" as artist,
+        "Title" as track_title,
+        "ISRC" as isrc,
+        "UPC" as upc,
+        "Quantity"::bigint as quantity,
+        "Team Percentage"::decimal(9, 4) as team_percentage,
+        "Song/Album" as song_or_album,
+        "Country of Sale" as country_code,
+        "Songwriter Royalties Withheld"::decimal(18, 8) as songwriter_royalties_withheld,
+        "Earnings (USD)"::decimal(18, 8) as earnings_usd,
+        "Date Inserted"::date as inserted_date,
+        "Source Type" as source_type,
+        "Recoup (USD)"::decimal(18, 8) as recoup_usd,
+        _layout,
+        _source_file,
+        _sha256,
+        _batch_id,
+        _row_number,
+        _landed_at,
+        _ingested_at
+    from all_layouts
+),
+
+latest_export as (
+    -- every export repeats the whole history: keep the rows of the newest export only
+    -- (greatest _landed_at; two exports landed at the same instant: greatest _source_file)
+    select * from typed
+    qualify dense_rank() over (order by _landed_at desc, _source_file desc) = 1
+)
+
+select * from latest_export

@@ -1,0 +1,27 @@
+-- Every source compiles to the raw-zone location the `raw_dataset_location` macro gives:
+-- the project-wide `external_location` in dbt_project.yml and the macro must not drift.
+-- One row per source whose compiled relation differs.
+{{ config(tags=['convention']) }}
+
+{%- set mismatches = [] -%}
+{%- for node in graph.sources.values() if node.package_name == project_name -%}
+    {%- set compiled = source(node.source_name, node.name) | string -%}
+    {%- set expected = raw_dataset_location(node.schema, node.identifier) | trim -%}
+    {%- if compiled != expected -%}
+        {%- do mismatches.append((node.unique_id, compiled)) -%}
+    {%- endif -%}
+{%- endfor %}
+
+{% if mismatches %}
+    {%- for unique_id, compiled in mismatches %}
+        select
+            '{{ unique_id }}' as source_id,
+            '{{ compiled | replace("'", "''") }}' as compiled_relation
+        {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+{% else %}
+    select
+        null::varchar as source_id,
+        null::varchar as compiled_relation
+    where false
+{% endif %}
