@@ -1,0 +1,157 @@
+"""TooLost: the analytics API responses for Spotify and Apple Music (one JSON per platform).
+
+What lands: `extract/toolost.py` signs in to the TooLost dashboard API (the sandbox in the demo)
+and saves each analytics response as served: `toolost_spotify_<YYYYMMDD_HHMMSS>.json` and
+`toolost_apple_<YYYYMMDD_HHMMSS>.json`. One file feeds several datasets, one per array:
+
+- Spotify: `streams[]` (daily, counts as *strings*, dates unordered) and `discovery[]`
+  (Discovery Mode months with their `fees`);
+- Apple: `totalStreams[]` (daily, *integer* counts), `totalShazam[]` (daily, counts as strings,
+  still under the key `streams`), `tracksTotal[]` (per ISRC), `countryTotal[]` and the scalar
+  `streamTotal` (one `apple_summary` row).
+
+The arrays are read by DuckDB (`Json(records_path=...)`); only the scalar needs a hook.
+
+Path through the lake: `extract/toolost.py` -> `landing/toolost/<batch>/` ->
+`raw/_source=toolost/_dataset=<name>/` -> `models/staging/toolost/`.
+"""
+
+from __future__ import annotations
+
+from lake.contracts._helpers import Record, load_json, require_object
+from lake.ingest.contract import Dataset, Hook, Json, Layout, ParseInput
+
+SOURCE = "toolost"
+SPOTIFY_FILES = "toolost_spotify_*.json"
+APPLE_FILES = "toolost_apple_*.json"
+
+_REFETCH = (
+    "re-run extract/toolost.py to fetch the response again; if the new file is broken the "
+    "same way, check that the TooLost session is still valid (an expired one returns an HTML "
+    "login page or an error object)"
+)
+
+_DATE = "date:%Y-%m-%d"
+
+
+def _daily(name: str, pattern: str, path: str, description: str) -> Dataset:
+    """A `[{"date": "YYYY-MM-DD", "streams": N}, ...]` array of one response."""
+    return Dataset(
+        source=SOURCE,
+        name=name,
+        description=description,
+        pattern=pattern,
+        format=Json(records_path=path),
+        layouts=(Layout("date_streams", required=("date", "streams")),),
+        types={"date": _DATE, "streams": "bigint"},
+        primary_key=("date",),
+    )
+
+
+spotify_streams = _daily(
+    "spotify_streams",
+    SPOTIFY_FILES,
+    "$.streams",
+    "Spotify streams per day across the catalogue (`streams[]` of the TooLost Spotify "
+    "response). Counts are JSON strings; dates come unordered.",
+)
+
+spotify_discovery = Dataset(
+    source=SOURCE,
+    name="spotify_discovery",
+    description=(
+        "Spotify Discovery Mode per month (`discovery[]` of the TooLost Spotify response): "
+        "`date` is the month's first day, `streams` the streams it brought (a string), `fees` "
+        "the fee charged for it in USD (a string with 8 decimals)."
+    ),
+    pattern=SPOTIFY_FILES,
+    format=Json(records_path="$.discovery"),
+    layouts=(Layout("date_streams_fees", required=("date", "streams", "fees")),),
+    types={"date": _DATE, "streams": "bigint", "fees": "decimal(18,8)"},
+    primary_key=("date",),
+)
+
+apple_streams = _daily(
+    "apple_streams",
+    APPLE_FILES,
+    "$.totalStreams",
+    "Apple Music streams per day across the catalogue (`totalStreams[]` of the TooLost Apple "
+    "response). Counts are JSON integers here, unlike Spotify's.",
+)
+
+apple_shazam = _daily(
+    "apple_shazam",
+    APPLE_FILES,
+    "$.totalShazam",
+    "Shazam recognitions per day (`totalShazam[]` of the TooLost Apple response). The count "
+    "sits under the key `streams` and is a JSON string.",
+)
+
+apple_tracks = Dataset(
+    source=SOURCE,
+    name="apple_tracks",
+    description=(
+        "Apple Music streams per track over the response's window (`tracksTotal[]`): ISRC, "
+        "track and release titles, cover image URL, streams (an integer)."
+    ),
+    pattern=APPLE_FILES,
+    format=Json(records_path="$.tracksTotal"),
+    layouts=(
+        Layout(
+            "isrc_streams",
+            required=("isrc", "streams"),
+            optional=("track", "release", "cover"),
+        ),
+    ),
+    types={"streams": "bigint"},
+    primary_key=("isrc",),
+)
+
+apple_countries = Dataset(
+    source=SOURCE,
+    name="apple_countries",
+    description=(
+        "Apple Music streams per country over the response's window (`countryTotal[]`): "
+        "ISO 3166-1 alpha-2 `country`, `streams` (an integer)."
+    ),
+    pattern=APPLE_FILES,
+    format=Json(records_path="$.countryTotal"),
+    layouts=(Layout("country_streams", required=("country", "streams")),),
+    types={"streams": "bigint"},
+    primary_key=("country",),
+)
+
+
+def parse_apple_summary(inp: ParseInput) -> list[Record] | None:
+    """One row holding the response's scalar `streamTotal`; None if the response has none."""
+    what = "the TooLost Apple analytics response"
+    doc = require_object(load_json(inp, what=what, fix=_REFETCH), inp, what=what, fix=_REFETCH)
+    if "streamTotal" not in doc:
+        return None
+    return [{"streamTotal": doc["streamTotal"]}]
+
+
+apple_summary = Dataset(
+    source=SOURCE,
+    name="apple_summary",
+    description=(
+        "The scalar `streamTotal` of the TooLost Apple response, one row per file: the Apple "
+        "Music streams over the response's window (equal to the sums of totalStreams, "
+        "tracksTotal and countryTotal; staging can reconcile them)."
+    ),
+    pattern=APPLE_FILES,
+    format=Hook(parse_apple_summary),
+    layouts=(Layout("stream_total", required=("streamTotal",)),),
+    types={"streamTotal": "bigint"},
+    primary_key=(),
+)
+
+DATASETS = [
+    spotify_streams,
+    spotify_discovery,
+    apple_streams,
+    apple_shazam,
+    apple_tracks,
+    apple_countries,
+    apple_summary,
+]

@@ -1,0 +1,1 @@
+"""Tests of the dataset contracts (lake/contracts/) against real and sandbox files."""
