@@ -179,7 +179,7 @@ def test_primary_key_is_unique_within_a_file(sample: tuple[str, Path], tmp_path:
         assert len(keys) == len(set(keys)), ds.key
 
 
-def test_duckdb_formats_are_csv_or_json_with_a_path() -> None:
+def test_every_format_is_one_the_engine_reads() -> None:
     for ds in all_datasets():
         assert isinstance(ds.format, Csv | Json | Hook), ds.key
 
