@@ -38,7 +38,7 @@ def atomic_writer(target: Path, tmp_dir: Path | None = None) -> Iterator[IO[byte
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, target)
+        tmp.replace(target)
         fsync_dir(target.parent)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -58,9 +58,9 @@ def atomic_write_json(target: Path, payload: Any) -> None:
 def publish_file(tmp: Path, target: Path) -> None:
     """Move a finished, fsynced temporary file into place atomically."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    with open(tmp, "rb") as handle:
+    with tmp.open("rb") as handle:
         os.fsync(handle.fileno())
-    os.replace(tmp, target)
+    tmp.replace(target)
     fsync_dir(target.parent)
 
 
@@ -72,7 +72,7 @@ def file_lock(path: Path, *, blocking: bool = True) -> Iterator[bool]:
     holds it. The file records the holder's pid for messages.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+") as handle:
+    with path.open("a+") as handle:
         flags = fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB)
         try:
             fcntl.flock(handle.fileno(), flags)

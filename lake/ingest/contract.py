@@ -103,7 +103,7 @@ TypeSpec = str
 
 @dataclass(frozen=True)
 class Dataset:
-    """The contract of one raw dataset: `raw/source=<source>/dataset=<name>/`."""
+    """The contract of one raw dataset: `raw/_source=<source>/_dataset=<name>/`."""
 
     source: str
     name: str

@@ -699,6 +699,9 @@ def _match_layout(dataset: Dataset, landed: Landed, part: Part) -> Layout:
     layout = dataset.match_layout(landed.header)
     if layout is not None:
         return layout
+    if landed.rows == 0 and not landed.header:
+        # a hook that recognised the file but found no rows (an empty series): zero rows
+        return dataset.layouts[0]
     header = set(landed.header)
     closest = min(dataset.layouts, key=lambda lay: len(set(lay.required) - header))
     missing = [c for c in closest.required if c not in header]
