@@ -70,7 +70,7 @@ clean:
 
 define load_fixtures
 	for dir in $(FIXTURES)/*/; do \
-		$(LAKE) land "$$dir" --source "$$(basename "$$dir")" --root "$(1)" >/dev/null; \
+		$(LAKE) land "$$dir" --source "$$(basename "$$dir")" --root "$(1)" --json >/dev/null; \
 	done
 	$(LAKE) ingest --root "$(1)"
 endef
