@@ -64,6 +64,6 @@ class LakePaths:
         return self.root / "_tmp"
 
     def ensure(self) -> LakePaths:
-        for path in (self.landing, self.raw, self.quarantine, self.state, self.tmp):
+        for path in (self.landing, self.raw, self.quarantine, self.warehouse, self.state, self.tmp):
             path.mkdir(parents=True, exist_ok=True)
         return self

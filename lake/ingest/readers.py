@@ -191,12 +191,15 @@ def _guess_delimiter(text: str) -> str | None:
 
 
 def _rejects_from_duckdb(con: duckdb.DuckDBPyConnection, table: str) -> list[Reject]:
+    """One reject per line (DuckDB may report several errors for one line)."""
     rows = con.execute(
-        f"select line, column_name, error_type, csv_line, error_message from {table} order by line"
+        "select line, string_agg(distinct column_name, ', '), "
+        "string_agg(error_type || ': ' || error_message, '; '), any_value(csv_line) "
+        f"from {table} group by line order by line"
     ).fetchall()
     return [
-        Reject(error=f"{kind}: {message}", line=line, column=column, raw=raw)
-        for line, column, kind, raw, message in rows
+        Reject(error=message, line=line, column=column, raw=raw)
+        for line, column, message, raw in rows
     ]
 
 
