@@ -27,10 +27,11 @@ FIXTURE_NAME = "distrokid/dk_bank_details_20250529_043711_sample.tsv"
 
 
 def _fixtures_dir() -> Path:
-    """`$LAKE_FIXTURES_DIR`, else the repository's `tests/fixtures/`, else the shared copy."""
+    """`$LAKE_FIXTURES_DIR`, else the repository's `tests/fixtures/platforms/`, else the
+    shared copy."""
     if os.environ.get("LAKE_FIXTURES_DIR"):
         return Path(os.environ["LAKE_FIXTURES_DIR"])
-    in_repo = Path(__file__).resolve().parents[1] / "fixtures"
+    in_repo = Path(__file__).resolve().parents[1] / "fixtures" / "platforms"
     if (in_repo / FIXTURE_NAME).is_file():
         return in_repo
     return Path("/work/shared/fixtures")
@@ -60,7 +61,10 @@ def write_raw_fixture(
     """
     lake_root = Path(lake_root)
     content = source_tsv.read_bytes()
-    sha256 = hashlib.sha256(content).hexdigest()
+    # A variant (shorter, or in the newer layout) stands for a different landing file, so it
+    # gets its own digest, as a real export would.
+    variant = f"|limit={limit}|v2={v2_layout}".encode() if limit or v2_layout else b""
+    sha256 = hashlib.sha256(content + variant).hexdigest()
     landing_dir = landed_at.strftime("%Y-%m-%d-%H%M")
     source_file = f"landing/distrokid/{landing_dir}/{source_tsv.name}"
     batch_id = f"{landed_at:%Y%m%dT%H%M%S}-{sha256[:12]}"
@@ -83,7 +87,7 @@ def write_raw_fixture(
         / f"_date={landed_at:%Y-%m-%d}"
     )
     out_dir.mkdir(parents=True, exist_ok=True)
-    out_path = out_dir / f"{batch_id}.parquet"
+    out_path = out_dir / f"{sha256}.parquet"
 
     con = duckdb.connect()
     try:

@@ -5,23 +5,26 @@
 
 {%- set mismatches = [] -%}
 {%- for node in graph.sources.values() if node.package_name == project_name -%}
-    {%- set compiled = source(node.source_name, node.name) | string -%}
-    {%- set expected = raw_dataset_location(node.schema, node.identifier) | trim -%}
-    {%- if compiled != expected -%}
-        {%- do mismatches.append((node.unique_id, compiled)) -%}
-    {%- endif -%}
+{%- set compiled = source(node.source_name, node.name) | string -%}
+{%- set expected = raw_dataset_location(node.schema, node.identifier) | trim -%}
+{%- if compiled != expected -%}
+{%- do mismatches.append((node.unique_id, compiled | replace("'", "''"))) -%}
+{%- endif -%}
 {%- endfor %}
 
-{% if mismatches %}
-    {%- for unique_id, compiled in mismatches %}
-        select
-            '{{ unique_id }}' as source_id,
-            '{{ compiled | replace("'", "''") }}' as compiled_relation
-        {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
-{% else %}
+with
+
+mismatches as (
     select
         null::varchar as source_id,
         null::varchar as compiled_relation
     where false
-{% endif %}
+    {%- for unique_id, compiled in mismatches %}
+    union all
+    select
+        '{{ unique_id }}' as source_id,
+        '{{ compiled }}' as compiled_relation
+    {%- endfor %}
+)
+
+select * from mismatches
