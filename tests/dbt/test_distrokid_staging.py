@@ -13,12 +13,15 @@ import duckdb
 import pytest
 from dbt.cli.main import dbtRunnerResult
 
-from tests.dbt.harness import build_database, run_dbt
+from tests.dbt.harness import PROJECT_DIR, build_database, run_dbt
 from tests.dbt.make_raw_fixture import write_raw_fixture
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt")]
 
 STAGING = "staging.stg_distrokid__bank_details"
+BANK_DETAILS_TSV = (
+    PROJECT_DIR / "tests/fixtures/platforms/distrokid/dk_bank_details_20250529_043711_sample.tsv"
+)
 RAW = (
     "read_parquet('{root}/raw/_source=distrokid/_dataset=bank_details/*/*.parquet', "
     "hive_partitioning = true, union_by_name = true)"
@@ -133,3 +136,26 @@ def test_newest_export_in_the_16_column_layout(tmp_path: Path) -> None:
     assert inserted == 1440
     assert recoup == Decimal("0E-8")
     assert types == ["Streaming", "Video"]
+
+
+def test_the_real_land_and_ingest_feed_staging(tmp_path: Path) -> None:
+    """The same figures through the real pipeline: `lake land` + `lake ingest`, then dbt."""
+    from typer.testing import CliRunner
+
+    from lake.cli import app
+
+    lake_root = tmp_path / "lake"
+    cli = CliRunner()
+    for args in (
+        ["land", str(BANK_DETAILS_TSV), "--source", "distrokid", "--root", str(lake_root)],
+        ["ingest", "--root", str(lake_root)],
+    ):
+        outcome = cli.invoke(app, args)
+        assert outcome.exit_code == 0, outcome.output
+    build = Build(run_dbt(["build"], lake_root=lake_root, work_dir=tmp_path), lake_root)
+    assert build.problems() == []
+    [(rows, earnings, negative)] = build.query(
+        f"select count(*), sum(earnings_usd), count(*) filter (where earnings_usd < 0) "
+        f"from {STAGING}"
+    )
+    assert (rows, earnings, negative) == (1440, Decimal("120.17732204"), 214)
