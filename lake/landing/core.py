@@ -131,8 +131,7 @@ class LandingCore:
         with self._ready_guard:
             if self._ready:
                 return
-            for folder in (self.paths.landing, self.paths.state, self.paths.tmp):
-                folder.mkdir(parents=True, exist_ok=True)
+            self._make_zone_folders()
             if not self.index.is_usable():
                 with self.locks.all_writes(exclusive=True):
                     if not self.index.is_usable():
@@ -151,11 +150,17 @@ class LandingCore:
             len(report.adopted),
         )
 
+    def _make_zone_folders(self) -> None:
+        for folder in (self.paths.landing, self.paths.state, self.paths.tmp):
+            folder.mkdir(parents=True, exist_ok=True)
+
     def rebuild(self) -> RebuildReport:
         """Recreate the index from the landing files and their records."""
-        self.ensure_ready()
+        self._make_zone_folders()
         with self.locks.all_writes(exclusive=True):
-            return self._rebuild_locked()
+            report = self._rebuild_locked()
+        self._ready = True
+        return report
 
     def _rebuild_locked(self) -> RebuildReport:
         if not self.index.is_usable():

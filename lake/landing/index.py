@@ -79,14 +79,20 @@ _INSERT = (
 _INSERT_FTS = "INSERT INTO search (rowid, name, meta, body) VALUES (?, ?, ?, ?)"
 
 
-def _entry(row: Sequence[Any]) -> Entry:
+def _entries(rows: list[Sequence[Any]]) -> list[Entry]:
+    """Entries from rows of `_COLUMNS`; the metadata of all rows is decoded in one call."""
+    metadata = json.loads("[" + ",".join(row[5] for row in rows) + "]")
+    return [_entry(row, meta) for row, meta in zip(rows, metadata, strict=True)]
+
+
+def _entry(row: Sequence[Any], metadata: dict[str, Any]) -> Entry:
     return Entry(
         id=row[0],
         version=row[1],
         name=row[2],
         data_type=row[3],
         source=row[4],
-        metadata=json.loads(row[5]),
+        metadata=metadata,
         sha256=row[6],
         size=row[7],
         created_at=row[8],
@@ -266,7 +272,7 @@ class LandingIndex:
     # -- reads ----------------------------------------------------------------------------
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[Entry]:
-        return [_entry(row) for row in self.connection().execute(sql, params)]
+        return _entries(self.connection().execute(sql, params).fetchall())
 
     def get(self, entry_id: str, version: int | None = None) -> Entry | None:
         """One version of an entry (the latest when `version` is None), deleted or not."""
@@ -296,7 +302,8 @@ class LandingIndex:
 
     def all_versions(self, include_deleted: bool) -> list[Entry]:
         where = "1" if include_deleted else "v.deleted = 0"
-        return self._query(f"SELECT {_COLUMNS} FROM versions v WHERE {where} ORDER BY v.path")
+        order = "v.updated_at, v.id, v.version"
+        return self._query(f"SELECT {_COLUMNS} FROM versions v WHERE {where} ORDER BY {order}")
 
     @staticmethod
     def _filters(data_type: str | None, folder: str, recursive: bool) -> tuple[str, list[Any]]:

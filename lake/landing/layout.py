@@ -80,8 +80,8 @@ def data_name_of_tombstone(name: str) -> str | None:
 
 def folder_of(path: str) -> str:
     """The folder of a lake-relative landing path, relative to `landing/`."""
-    parent = PurePosixPath(path).parent
-    return str(parent.relative_to(LANDING)) if parent != PurePosixPath(LANDING) else ""
+    parent = path.rpartition("/")[0]
+    return parent[len(LANDING) + 1 :] if parent.startswith(f"{LANDING}/") else ""
 
 
 def subpath_of(path: str) -> str:

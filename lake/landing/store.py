@@ -189,7 +189,8 @@ class LandingStore:
         return await asyncio.to_thread(self._core.stats)
 
     def all_versions(self, include_deleted: bool = False) -> list[Entry]:
-        """Every version file of every live entry (all entries with include_deleted), by path.
+        """Every version file of every live entry (all entries with include_deleted), oldest
+        first (by `updated_at`).
 
         Synchronous and served from the index: what ingest walks to find files.
         """
