@@ -161,7 +161,7 @@ class LandingIndex:
         self.path = path
         self._local = threading.local()
         self._guard = threading.Lock()
-        self._connections: list[sqlite3.Connection] = []
+        self._connections: list[tuple[threading.Thread, sqlite3.Connection]] = []
         self._generation = 0
 
     # -- connections -----------------------------------------------------------------------
@@ -183,8 +183,12 @@ class LandingIndex:
             return cached[1]
         conn = self._connect()
         with self._guard:
-            self._connections.append(conn)
+            dead = [conn for thread, conn in self._connections if not thread.is_alive()]
+            self._connections = [item for item in self._connections if item[0].is_alive()]
+            self._connections.append((threading.current_thread(), conn))
             self._local.conn = (self._generation, conn)
+        for stale in dead:  # connections of threads that have ended (e.g. a closed pool)
+            stale.close()
         return conn
 
     def close(self) -> None:
@@ -192,7 +196,7 @@ class LandingIndex:
         with self._guard:
             self._generation += 1
             connections, self._connections = self._connections, []
-        for conn in connections:
+        for _, conn in connections:
             conn.close()
 
     @contextmanager

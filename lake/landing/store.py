@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import weakref
 from collections.abc import AsyncIterator, Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import IO, Any, Self, TypeVar
@@ -202,16 +204,23 @@ class LandingStore:
             yield entry
 
 
+def _close_quietly(store: LandingStore, runner: asyncio.Runner) -> None:
+    store.close()
+    runner.close()
+
+
 class SyncLandingStore:
     """The same API for scripts: each call runs the coroutine on a private event loop.
 
-    Use it as a context manager (or call `close()`); not from inside a running event loop.
+    Use it as a context manager or call `close()` (garbage collection closes it too). Called
+    from inside a running event loop, a call runs on a helper thread instead.
     """
 
     def __init__(self, paths: LakePaths, *, clock: Callable[[], datetime] | None = None) -> None:
         self.paths = paths
         self.aio = LandingStore(paths, clock=clock)
         self._runner = asyncio.Runner()
+        self._finalizer = weakref.finalize(self, _close_quietly, self.aio, self._runner)
 
     def __enter__(self) -> Self:
         return self
@@ -225,11 +234,18 @@ class SyncLandingStore:
         self.close()
 
     def close(self) -> None:
-        self.aio.close()
-        self._runner.close()
+        """Close the index connections and the private event loop (also done on garbage
+        collection and at exit)."""
+        self._finalizer()
 
     def _run(self, coroutine: Coroutine[Any, Any, T]) -> T:
-        return self._runner.run(coroutine)
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return self._runner.run(coroutine)
+        # Called from async code (a notebook, say): run on a helper thread with its own loop.
+        with ThreadPoolExecutor(max_workers=1) as helper:
+            return helper.submit(asyncio.run, coroutine).result()
 
     def store(
         self,

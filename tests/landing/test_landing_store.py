@@ -211,3 +211,23 @@ def test_concurrent_stores_in_one_process(paths: LakePaths, clock) -> None:
         assert len(store.list()) == 20
         for entry in entries:
             assert store.read_bytes(entry.id) == (paths.root / entry.path).read_bytes()
+
+
+def test_sync_facade_inside_a_running_loop(paths: LakePaths) -> None:
+    async def main() -> bytes:
+        with SyncLandingStore(paths) as store:
+            entry = store.store("a.csv", b"from a notebook\n", "csv", source="shop")
+            return store.read_bytes(entry.id)
+
+    assert asyncio.run(main()) == b"from a notebook\n"
+
+
+def test_sync_facade_closes_on_garbage_collection(paths: LakePaths) -> None:
+    import gc
+
+    store = SyncLandingStore(paths)
+    store.store("a.csv", b"1\n", "csv", source="shop")
+    finalizer = store._finalizer
+    del store
+    gc.collect()
+    assert not finalizer.alive
