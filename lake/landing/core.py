@@ -69,6 +69,7 @@ from lake.landing.rebuild import (
     index_rows,
     read_head,
     scan_landing,
+    stale_temp_files,
 )
 from lake.landing.records import read_record, write_record, write_tombstone
 
@@ -170,6 +171,14 @@ class LandingCore:
         adopt_orphans(self.root, scan, self.paths.tmp, report)
         self.index.replace_all(index_rows(self.root, scan, report))
         report.problems.extend(scan.problems)
+        report.stale_temp_files = stale_temp_files(self.paths.tmp)
+        if report.stale_temp_files:
+            log.warning(
+                "%d unfinished temporary files in %s (from interrupted stores); they are not "
+                "part of the lake and can be deleted",
+                len(report.stale_temp_files),
+                self.paths.tmp,
+            )
         for problem in report.problems:
             log.warning("landing rebuild: %s", problem)
         return report
@@ -346,14 +355,21 @@ class LandingCore:
             ) from exc
 
     def commit_update(
-        self, entry_id: str, spool: Spool | None, metadata: object, moment: datetime
+        self,
+        entry_id: str,
+        spool: Spool | None,
+        metadata: dict[str, Any] | None,
+        moment: datetime,
     ) -> Entry:
-        """Write a new version of a live entry (new bytes or a hard link to the old ones)."""
+        """Write a new version of a live entry (new bytes or a hard link to the old ones).
+
+        `metadata` comes from `updated_metadata()`; None keeps the current metadata.
+        """
         try:
             source = self.retrieve(entry_id).source
             with self.locks.source_write(source):
                 current = self.retrieve(entry_id)
-                new_meta = self._updated_metadata(current, metadata)
+                new_meta = dict(current.metadata) if metadata is None else metadata
                 for folder in slot_folders(source, stamp(moment)):
                     target_rel = join(folder, subpath_of(current.path), current.name)
                     entry = self._try_update_slot(current, new_meta, spool, target_rel, moment)
@@ -367,9 +383,10 @@ class LandingCore:
         )
 
     @staticmethod
-    def _updated_metadata(current: Entry, metadata: object) -> dict[str, Any]:
+    def updated_metadata(current: Entry, metadata: object) -> dict[str, Any] | None:
+        """Validate the metadata of an update (it replaces the old; the source stays)."""
         if metadata is None:
-            return dict(current.metadata)
+            return None
         checked = validate_metadata(metadata)
         checked["source"] = resolve_source(current.source, checked)
         return checked

@@ -6,8 +6,9 @@ leaves behind, or a file someone dropped into `landing/<source>/...` by hand. Ad
 the file and writes a record for it (id derived from its path, so adopting twice gives the same
 id; `metadata = {"source": ..., "adopted": true}`; data type from the file extension), so the
 file becomes a normal entry and nothing is lost. Files that cannot be adopted (directly in
-`landing/`, under a folder that is not a valid source name, or with an invalid name) and
-unreadable records are skipped and reported as problems, never touched.
+`landing/`, under a folder that is not a valid source name, or with an invalid name), desktop
+clutter (`.DS_Store`, `Thumbs.db`) and unreadable records are skipped and reported as
+problems, never touched.
 
 The caller holds the exclusive landing lock, so no writer is between its data and its record.
 """
@@ -18,6 +19,7 @@ import hashlib
 import json
 import logging
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -38,6 +40,7 @@ from lake.landing.records import write_record
 
 log = logging.getLogger(__name__)
 
+IGNORED_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 ADOPT_NAMESPACE = uuid.UUID("5f0c3a52-6a8e-4c1e-9d43-0b8f2f7a9e11")
 
 
@@ -49,6 +52,7 @@ class RebuildReport:
     versions: int = 0
     adopted: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    stale_temp_files: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -101,7 +105,9 @@ def _scan_file(folder: Path, relative: str, name: str, files: set[str], scan: _S
         except (OSError, ValueError, KeyError) as exc:
             scan.problems.append(f"{relative}/{name}: unreadable tombstone ({exc})")
         return
-    if f".{name}{RECORD_SUFFIX}" not in files:
+    if name in IGNORED_NAMES:
+        scan.problems.append(f"{relative}/{name}: operating-system clutter, not adopted")
+    elif f".{name}{RECORD_SUFFIX}" not in files:
         scan.orphans.append(f"{relative}/{name}")
 
 
@@ -187,3 +193,21 @@ def index_rows(root: Path, scan: _Scan, report: RebuildReport) -> Iterator[tuple
         yield marked, entry.version == newest[entry.id], body
     report.versions = len(seen)
     report.entries = len(newest)
+
+
+STALE_TEMP_SECONDS = 24 * 3600
+
+
+def stale_temp_files(tmp_dir: Path, now: float | None = None) -> list[str]:
+    """Temporary files of stores that never finished (killed mid-stream), untouched for a day.
+
+    They are never part of the lake; reported so an operator can delete them.
+    """
+    if not tmp_dir.is_dir():
+        return []
+    cutoff = (now if now is not None else time.time()) - STALE_TEMP_SECONDS
+    return sorted(
+        path.name
+        for path in tmp_dir.glob("landing-*.part")
+        if path.is_file() and path.stat().st_mtime < cutoff
+    )

@@ -94,10 +94,11 @@ class LandingStore:
         if content is None and metadata is None:
             raise ValidationError("update() got neither content nor metadata", "pass one or both")
         current = await asyncio.to_thread(self._core.retrieve, id)
+        checked = self._core.updated_metadata(current, metadata)
         moment = self._core.now()
         spooled = None if content is None else await spool(content, self.paths.tmp)
         return await asyncio.to_thread(
-            self._core.commit_update, current.id, spooled, metadata, moment
+            self._core.commit_update, current.id, spooled, checked, moment
         )
 
     async def delete(self, id: str) -> Entry:

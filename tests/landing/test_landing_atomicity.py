@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -101,6 +102,9 @@ def test_killed_mid_stream_leaves_only_a_temp_file(paths: LakePaths) -> None:
     with SyncLandingStore(paths) as store:
         assert store.list() == []
         assert store.rebuild_index().versions == 0
+        old = leftovers[0].stat().st_mtime - 2 * 24 * 3600
+        os.utime(leftovers[0], (old, old))
+        assert store.rebuild_index().stale_temp_files == [leftovers[0].name]
 
 
 def test_killed_between_data_and_record_is_adopted(paths: LakePaths) -> None:

@@ -66,12 +66,15 @@ def test_metadata_only_update_links_bytes(store: SyncLandingStore, paths: LakePa
     assert [hit.id for hit in store.search("new")] == [first.id]
 
 
-def test_update_refusals(store: SyncLandingStore) -> None:
+def test_update_refusals(store: SyncLandingStore, paths: LakePaths) -> None:
     entry = store.store("a.csv", b"1", "csv", source="shop")
     with pytest.raises(ValidationError, match="neither content nor metadata"):
         store.update(entry.id)
     with pytest.raises(ValidationError, match="disagrees"):
-        store.update(entry.id, metadata={"source": "other"})
+        store.update(entry.id, b"new bytes", metadata={"source": "other"})
+    with pytest.raises(ValidationError, match="JSON"):
+        store.update(entry.id, b"new bytes", metadata={"a": object()})
+    assert list(paths.tmp.iterdir()) == []
     with pytest.raises(NotFoundError):
         store.update("missing", b"x")
     assert store.versions(entry.id) == [entry]
