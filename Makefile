@@ -53,7 +53,7 @@ pytest: setup
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 sqllint: setup
-	LAKE_ROOT=$(TEST_LAKE) $(BIN)/sqlfluff lint models macros tests/dbt
+	$(BIN)/sqlfluff lint analyses models macros tests/dbt
 
 dbt-test: setup
 	rm -rf $(TEST_LAKE)
