@@ -30,12 +30,14 @@ from lake.config import LakePaths
 from lake.contracts import all_datasets
 from lake.errors import ContractError, LockedError
 from lake.fsutil import atomic_write_json, atomic_writer, file_lock, publish_file
-from lake.ingest.contract import Dataset, Layout
+from lake.ingest.contract import Csv, Dataset, Layout
 from lake.ingest.ledger import Ledger, LedgerRow
-from lake.ingest.readers import Landed, Part, Reject, gunzip, read_part
+from lake.ingest.readers import Landed, Part, Reject, file_error, gunzip, read_part
 from lake.ingest.sql import ident, literal
 
 REJECTS_DIR = "_rows"
+# zstd at level 1: about as fast to write as snappy, and raw text compresses 2-3x better.
+PARQUET_OPTIONS = "compression zstd, compression_level 1"
 LINEAGE_COLUMNS = (
     "_rescued",
     "_source_file",
@@ -518,7 +520,7 @@ class Ingestor:
 
 
 class _PartWriter:
-    """Turns a landed temp table into raw Parquet plus rejects Parquet, in scratch."""
+    """Turns landed rows into raw Parquet plus rejects Parquet, in scratch."""
 
     def __init__(
         self,
@@ -542,41 +544,81 @@ class _PartWriter:
     def write(
         self, part: Part, suffix: str, scratch: Path
     ) -> tuple[DatasetOutput, list[tuple[Path, Path]]]:
+        """One scan of the source: good rows and rows failing a type check are written to
+        separate Parquet files in scratch; the small file of failures becomes rejects."""
         partition = (
             f"_source={self.dataset.source}/_dataset={self.dataset.name}/"
             f"_date={self.file.landed_at.date().isoformat()}"
         )
-        file_name = f"{self.file.sha256}{suffix}.parquet"
-        typed_rejects = self._typed_rejects()
+        out = scratch / f"out{suffix}-{self.dataset.name}"
+        checks = self._checks()
+        copied = self._copy(out, checks, part)
+        parse_rejects = self.landed.parse_rejects()
+        good = sorted((out / "_ok=true").glob("*.parquet")) if checks else [out / "data.parquet"]
+        bad = sorted((out / "_ok=false").glob("*.parquet")) if checks else []
+        typed_rejects = self._typed_rejects(bad, checks, parse_rejects)
+        rows_raw = copied - len(typed_rejects)
         staged: list[tuple[Path, Path]] = []
-        rows_raw = 0
         raw_target: Path | None = None
-        if self.landed.rows - len(typed_rejects) > 0:
-            tmp = scratch / f"raw{suffix}-{self.dataset.name}.parquet"
-            rows_raw = self._copy_raw(tmp, exclude_bad=bool(typed_rejects))
-            raw_target = self.paths.raw / partition / file_name
-            staged.append((tmp, raw_target))
-        rejects = self._all_rejects(typed_rejects)
+        if rows_raw > 0:
+            for index, produced in enumerate(good):
+                name = f"{self.file.sha256}{suffix}{f'-p{index}' if index else ''}.parquet"
+                staged.append((produced, self.paths.raw / partition / name))
+            raw_target = staged[0][1]
+        rejects = parse_rejects + typed_rejects
         rejects_target: Path | None = None
         if rejects:
             tmp = scratch / f"rejects{suffix}-{self.dataset.name}.parquet"
             self._write_rejects(tmp, rejects)
-            rejects_target = self.paths.quarantine / REJECTS_DIR / partition / file_name
+            rejects_target = (
+                self.paths.quarantine
+                / REJECTS_DIR
+                / partition
+                / f"{self.file.sha256}{suffix}.parquet"
+            )
             staged.append((tmp, rejects_target))
-        parse_lines = {r.line for r in self.landed.parse_rejects}
         output = DatasetOutput(
             dataset=self.dataset.name,
             layout=self.layout.name,
             member=part.name if suffix else None,
-            rows_landed=self.landed.rows + len(parse_lines),
+            rows_landed=copied + len(parse_rejects),
             rows_raw=rows_raw,
-            rows_rejected=len(typed_rejects) + len(parse_lines),
+            rows_rejected=len(rejects),
             raw_path=_rel(self.paths, raw_target) if raw_target else None,
             rejects_path=_rel(self.paths, rejects_target) if rejects_target else None,
             rescued_columns=self._extras(),
             missing_optional=[c for c in self.layout.optional if c not in self.landed.header],
         )
         return output, staged
+
+    def _checks(self) -> list[tuple[str, str]]:
+        return [
+            (column, spec)
+            for column, spec in self.dataset.types.items()
+            if column in self.landed.header
+            and column in self.dataset.columns
+            and spec.lower() not in ("varchar", "text")
+        ]
+
+    def _copy(self, out: Path, checks: list[tuple[str, str]], part: Part) -> int:
+        source = f"select {self._select_list()}"
+        if checks:
+            ok = " and ".join(f"not {_invalid(column, spec)}" for column, spec in checks)
+            statement = (
+                f"copy ({source}, ({ok}) as _ok from {self.landed.relation}) to "
+                f"{literal(str(out))} (format parquet, {PARQUET_OPTIONS}, partition_by (_ok))"
+            )
+        else:
+            out.mkdir(parents=True, exist_ok=True)
+            statement = (
+                f"copy ({source} from {self.landed.relation}) to "
+                f"{literal(str(out / 'data.parquet'))} (format parquet, {PARQUET_OPTIONS})"
+            )
+        try:
+            result = self.con.execute(statement).fetchone()
+        except duckdb.Error as exc:
+            raise file_error(part, exc) from exc
+        return int(result[0]) if result else 0
 
     def _extras(self) -> list[str]:
         known = set(self.dataset.columns)
@@ -619,13 +661,10 @@ class _PartWriter:
         ).fetchone()
         return int(result[0]) if result else 0
 
-    def _typed_rejects(self) -> list[Reject]:
-        checks = [
-            (column, spec)
-            for column, spec in self.dataset.types.items()
-            if column in self.landed.header and spec.lower() not in ("varchar", "text")
-        ]
-        if not checks or self.landed.rows == 0:
+    def _typed_rejects(
+        self, bad: list[Path], checks: list[tuple[str, str]], parse_rejects: list[Reject]
+    ) -> list[Reject]:
+        if not bad:
             return []
         reasons = ", ".join(
             f"case when {_invalid(column, spec)} then "
@@ -633,39 +672,34 @@ class _PartWriter:
             f"{literal(' as ' + spec)} end"
             for column, spec in checks
         )
-        values = ", ".join(f"{literal(h)}, {ident(h)}" for h in self.landed.header)
-        self.con.execute(
-            "create or replace temp table landed_bad as select _row_number, reason, raw from ("
-            f"select _row_number, nullif(concat_ws('; ', {reasons}), '') as reason, "
-            f"json_object({values})::varchar as raw from {self.landed.table}"
-            ") where reason is not null"
-        )
+        present = [c for c in self.dataset.columns if c in self.landed.header]
+        values = ", ".join(f"{literal(c)}, {ident(c)}" for c in present)
+        files = ", ".join(literal(str(p)) for p in bad)
         rows = self.con.execute(
-            "select _row_number, reason, raw from landed_bad order by _row_number"
+            f"select _row_number, concat_ws('; ', {reasons}), json_object({values})::varchar "
+            f"from read_parquet([{files}]) order by _row_number"
         ).fetchall()
+        parse_lines = sorted(r.line for r in parse_rejects if r.line)
         return [
             Reject(
                 error=reason,
                 row_number=row,
-                line=self._line_of(row),
+                line=self._line_of(row, parse_lines),
                 column=reason.split(":", 1)[0],
                 raw=raw,
             )
             for row, reason, raw in rows
         ]
 
-    def _line_of(self, row_number: int) -> int | None:
+    def _line_of(self, row_number: int, parse_lines: list[int]) -> int | None:
         """The physical line of a CSV record (exact unless quoted fields hold newlines)."""
-        if self.dataset.format.__class__.__name__ != "Csv":
+        if not isinstance(self.dataset.format, Csv):
             return None
         line = row_number + 1
-        for rejected in sorted(r.line for r in self.landed.parse_rejects if r.line):
+        for rejected in parse_lines:
             if rejected <= line:
                 line += 1
         return line
-
-    def _all_rejects(self, typed: list[Reject]) -> list[Reject]:
-        return list(self.landed.parse_rejects) + typed
 
     def _write_rejects(self, target: Path, rejects: list[Reject]) -> None:
         ingested_at = self.ingested_at
@@ -699,7 +733,7 @@ def _match_layout(dataset: Dataset, landed: Landed, part: Part) -> Layout:
     layout = dataset.match_layout(landed.header)
     if layout is not None:
         return layout
-    if landed.rows == 0 and not landed.header:
+    if landed.empty and not landed.header:
         # a hook that recognised the file but found no rows (an empty series): zero rows
         return dataset.layouts[0]
     header = set(landed.header)

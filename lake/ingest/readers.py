@@ -15,6 +15,7 @@ import gzip
 import json
 import shutil
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,10 +43,14 @@ class Reject:
 
 @dataclass
 class Landed:
-    table: str
+    """Rows to land: `relation` (a table name or a parenthesised SELECT) yields the source's
+    columns as text plus `_row_number`. For streamed formats the relation is read once, by the
+    COPY that writes raw; `parse_rejects()` is complete only after that scan."""
+
+    relation: str
     header: list[str]
-    rows: int
-    parse_rejects: list[Reject] = field(default_factory=list)
+    empty: bool = False
+    parse_rejects: Callable[[], list[Reject]] = field(default=lambda: [])
 
 
 @dataclass(frozen=True)
@@ -203,11 +208,6 @@ def _rejects_from_duckdb(con: duckdb.DuckDBPyConnection, table: str) -> list[Rej
     ]
 
 
-def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    result = con.execute(f"select count(*) from {table}").fetchone()
-    return int(result[0]) if result else 0
-
-
 # --------------------------------------------------------------------------- CSV
 
 
@@ -238,7 +238,6 @@ def read_csv(con: duckdb.DuckDBPyConnection, part: Part, fmt: Csv) -> Landed:
             {"line": 1},
         )
     _check_header(header, text, fmt, part.name)
-    table = "landed_rows"
     options = ", ".join(
         [
             f"delim = {literal(fmt.delimiter)}",
@@ -258,15 +257,15 @@ def read_csv(con: duckdb.DuckDBPyConnection, part: Part, fmt: Csv) -> Landed:
             "strict_mode = true",
         ]
     )
-    _run(
-        con,
-        part,
-        f"create or replace temp table {table} as "
-        f"select *, row_number() over () as _row_number "
-        f"from read_csv({literal(str(part.path))}, {options})",
+    relation = (
+        f"(select *, row_number() over () as _row_number "
+        f"from read_csv({literal(str(part.path))}, {options}))"
     )
-    rejects = _rejects_from_duckdb(con, "csv_reject_errors")
-    return Landed(table=table, header=header, rows=_count(con, table), parse_rejects=rejects)
+    return Landed(
+        relation=relation,
+        header=header,
+        parse_rejects=lambda: _rejects_from_duckdb(con, "csv_reject_errors"),
+    )
 
 
 def _columns_struct(header: list[str]) -> str:
@@ -278,10 +277,10 @@ def _run(con: duckdb.DuckDBPyConnection, part: Part, statement: str) -> None:
     try:
         con.execute(statement)
     except duckdb.Error as exc:
-        raise _file_error(part, exc) from exc
+        raise file_error(part, exc) from exc
 
 
-def _file_error(part: Part, exc: Exception) -> ContractError:
+def file_error(part: Part, exc: Exception) -> ContractError:
     message = str(exc).splitlines()[0][:500]
     lowered = message.lower()
     if "gzip" in lowered or "zlib" in lowered or "inflate" in lowered:
@@ -348,7 +347,7 @@ def read_json(con: duckdb.DuckDBPyConnection, part: Part, fmt: Json) -> Landed:
         f"create or replace temp table landed_objects as select obj, "
         f"row_number() over () as _row_number from ({source})",
     )
-    return _objects_to_columns(con, part, rejects=[])
+    return _objects_to_columns(con, part, "landed_objects", rejects=[])
 
 
 def _run_json(con: duckdb.DuckDBPyConnection, part: Part, statement: str) -> None:
@@ -363,15 +362,18 @@ def _run_json(con: duckdb.DuckDBPyConnection, part: Part, statement: str) -> Non
                 "the download was probably cut short or is not JSON (an HTML error page?): "
                 "fetch it again and land it",
             ) from exc
-        raise _file_error(part, exc) from exc
+        raise file_error(part, exc) from exc
 
 
 def _objects_to_columns(
-    con: duckdb.DuckDBPyConnection, part: Part, rejects: list[Reject]
+    con: duckdb.DuckDBPyConnection, part: Part, objects: str, rejects: list[Reject]
 ) -> Landed:
-    """From `landed_objects(obj JSON, _row_number)` to one text column per key."""
+    """From a relation of `(obj, _row_number)` (JSON or JSON text) to one text column per key.
+
+    Two light scans find the keys (in first-seen order) and refuse records that are not
+    objects; the rows themselves are extracted by the COPY that writes raw."""
     non_objects = con.execute(
-        "select count(*) from landed_objects where json_type(obj) <> 'OBJECT'"
+        f"select count(*) from {objects} where json_type(obj) <> 'OBJECT'"
     ).fetchone()
     if non_objects and non_objects[0]:
         raise ContractError(
@@ -382,23 +384,20 @@ def _objects_to_columns(
     keys = [
         row[0]
         for row in con.execute(
-            "select key from (select unnest(json_keys(obj)) as key, _row_number "
-            "from landed_objects) group by key order by min(_row_number), key"
+            f"select key from (select unnest(json_keys(obj)) as key, _row_number "
+            f"from {objects}) group by key order by min(_row_number), key"
         ).fetchall()
     ]
     if keys:
         paths = ", ".join(literal("$." + json.dumps(k)) for k in keys)
         columns = ", ".join(f"values[{i + 1}] as {ident(k)}" for i, k in enumerate(keys))
-        select = (
-            f"select {columns}, _row_number from (select "
-            f"json_extract_string(obj, [{paths}]) as values, _row_number from landed_objects)"
+        relation = (
+            f"(select {columns}, _row_number from (select "
+            f"json_extract_string(obj, [{paths}]) as values, _row_number from {objects}))"
         )
     else:
-        select = "select _row_number from landed_objects"
-    con.execute(f"create or replace temp table landed_rows as {select}")
-    return Landed(
-        table="landed_rows", header=keys, rows=_count(con, "landed_rows"), parse_rejects=rejects
-    )
+        relation = f"(select _row_number from {objects})"
+    return Landed(relation=relation, header=keys, empty=not keys, parse_rejects=lambda: rejects)
 
 
 def read_ndjson(con: duckdb.DuckDBPyConnection, part: Part, fmt: Ndjson) -> Landed:
@@ -430,12 +429,11 @@ def read_ndjson(con: duckdb.DuckDBPyConnection, part: Part, fmt: Ndjson) -> Land
     ).fetchall()
     rejects = _rejects_from_duckdb(con, "ndjson_reject_errors")
     rejects += [Reject(error="invalid JSON line", line=n, raw=text[:2000]) for n, text in bad]
-    con.execute(
-        "create or replace temp table landed_objects as select line::json as obj, "
-        "_line as _row_number from landed_lines "
-        "where line is not null and coalesce(json_valid(line), false)"
+    objects = (
+        "(select line as obj, _line as _row_number from landed_lines "
+        "where line is not null and coalesce(json_valid(line), false))"
     )
-    return _objects_to_columns(con, part, rejects=rejects)
+    return _objects_to_columns(con, part, objects, rejects=rejects)
 
 
 # --------------------------------------------------------------------------- Parquet
@@ -446,17 +444,14 @@ def read_parquet(con: duckdb.DuckDBPyConnection, part: Part) -> Landed:
     try:
         described = con.execute(f"describe select * from read_parquet({path})").fetchall()
     except duckdb.Error as exc:
-        raise _file_error(part, exc) from exc
+        raise file_error(part, exc) from exc
     header = [row[0] for row in described]
     casts = ", ".join(_as_text(name, kind) for name, kind, *_ in described)
-    _run(
-        con,
-        part,
-        f"create or replace temp table landed_rows as select {casts}, "
-        f"file_row_number + 1 as _row_number "
-        f"from read_parquet({path}, file_row_number = true)",
+    relation = (
+        f"(select {casts}, file_row_number + 1 as _row_number "
+        f"from read_parquet({path}, file_row_number = true))"
     )
-    return Landed(table="landed_rows", header=header, rows=_count(con, "landed_rows"))
+    return Landed(relation=relation, header=header)
 
 
 def _as_text(name: str, kind: str) -> str:
@@ -495,7 +490,9 @@ def read_hook(con: duckdb.DuckDBPyConnection, part: Part, fmt: Hook) -> Landed |
         )
     finally:
         con.unregister("hook_rows")
-    return Landed(table="landed_rows", header=list(table.column_names), rows=table.num_rows)
+    return Landed(
+        relation="landed_rows", header=list(table.column_names), empty=table.num_rows == 0
+    )
 
 
 def _records_to_arrow(records: list[dict[str, Any]]) -> pa.Table:

@@ -23,7 +23,7 @@ WIDGETS = Dataset(
     description="test contract: widgets",
     pattern="widgets*.csv*",
     format=Csv(),
-    layouts=(Layout("v1", required=("id", "name", "price"), optional=("colour",)),),
+    layouts=(Layout("v1", required=("id", "name", "price"), optional=("colour", "made_on")),),
     types={"id": "bigint", "price": "decimal(10,2)", "made_on": "date:%Y-%m-%d"},
     primary_key=("id",),
 )

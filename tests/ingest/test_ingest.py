@@ -81,7 +81,7 @@ def test_extra_column_is_rescued_and_missing_optional_is_null(lake: Lake) -> Non
     assert json.loads(row["_rescued"]) == {"weight_g": "12"}
     assert row["colour"] is None
     assert outcome.outputs[0].rescued_columns == ["weight_g"]
-    assert outcome.outputs[0].missing_optional == ["colour"]
+    assert outcome.outputs[0].missing_optional == ["colour", "made_on"]
 
 
 def test_each_file_is_matched_to_the_layout_it_fits(lake: Lake) -> None:
