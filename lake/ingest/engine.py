@@ -651,16 +651,6 @@ class _PartWriter:
         ]
         return ", ".join(columns + lineage)
 
-    def _copy_raw(self, target: Path, *, exclude_bad: bool) -> int:
-        where = (
-            " where _row_number not in (select _row_number from landed_bad)" if exclude_bad else ""
-        )
-        result = self.con.execute(
-            f"copy (select {self._select_list()} from {self.landed.table}{where}) "
-            f"to {literal(str(target))} (format parquet, compression zstd)"
-        ).fetchone()
-        return int(result[0]) if result else 0
-
     def _typed_rejects(
         self, bad: list[Path], checks: list[tuple[str, str]], parse_rejects: list[Reject]
     ) -> list[Reject]:

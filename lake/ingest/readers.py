@@ -1,10 +1,12 @@
-"""Read one landing file (or zip member) into a DuckDB temp table of text columns.
+"""Read one landing file (or zip member) as a relation of text columns, for DuckDB.
 
-Every reader ends in the same shape, `Landed`: a temp table whose columns are the source's
-own names, all VARCHAR, plus `_row_number` (1-based position of the record in the file), and
+Every reader ends in the same shape, `Landed`: a relation whose columns are the source's own
+names, all VARCHAR, plus `_row_number` (1-based position of the record in the file), and
 the records that could not be read at all (`parse_rejects`, with their line). DuckDB does the
-reading (read_csv with its rejects tables, read_json_objects, read_parquet); a parser hook
-hands DuckDB Arrow. File-level problems raise `ContractError` (the file goes to quarantine).
+reading (read_csv with its rejects tables, read_json_objects, read_parquet); CSV and Parquet
+are streamed (read once, by the COPY that writes raw); JSON documents and parser hooks (whose
+rows DuckDB gets as Arrow) are small and sit in a temp table. File-level problems raise
+`ContractError` (the file goes to quarantine).
 """
 
 from __future__ import annotations
