@@ -257,7 +257,18 @@ class Ingestor:
                 if parquet.name[:64] not in committed:
                     parquet.unlink()
                     swept.append(parquet)
+        self._resolve_retried(ledger)
         return swept
+
+    def _resolve_retried(self, ledger: Ledger) -> None:
+        """A retry that committed but died before marking its quarantine reason resolved."""
+        for row in ledger.rows(status="ingested"):
+            if not row.reason:
+                continue
+            reason = self.paths.root / (row.reason.get("quarantine_path") or "")
+            reason = reason.with_name(reason.name + ".reason.json")
+            if reason.is_file() and not json.loads(reason.read_text()).get("resolved_at"):
+                _mark_resolved(self.paths, row.landing_path, row.batch_id, row.processed_at)
 
     # ------------------------------------------------------------------ one file
 
@@ -294,7 +305,7 @@ class Ingestor:
                 outcome = self._ingest(landing_file, batch_id, scratch)
             except ContractError as error:
                 outcome = self._quarantine(landing_file, batch_id, error)
-            self._commit(ledger, landing_file, batch_id, outcome, retrying)
+            self._commit(ledger, landing_file, batch_id, outcome, existing if retrying else None)
             self._crash_point("committed")
             return outcome
         finally:
@@ -306,12 +317,11 @@ class Ingestor:
         landing_file: LandingFile,
         batch_id: str,
         outcome: FileOutcome,
-        retrying: bool,
+        retried: LedgerRow | None,
     ) -> None:
+        """Write the ledger row; a retried file that now ingests keeps its quarantine history."""
         self._crash_point("before_commit")
         now = utc_now().isoformat()
-        if retrying and outcome.status == "ingested":
-            _mark_resolved(self.paths, landing_file, batch_id, now)
         ledger.record(
             LedgerRow(
                 sha256=landing_file.sha256,
@@ -326,11 +336,15 @@ class Ingestor:
                 rows_raw=outcome.rows_raw,
                 rows_rejected=outcome.rows_rejected,
                 outputs=[o.__dict__ for o in outcome.outputs],
-                reason=outcome.reason,
-                quarantine_path=outcome.quarantine_path,
+                reason=outcome.reason or (retried.reason if retried else None),
+                quarantine_path=outcome.quarantine_path
+                or (retried.quarantine_path if retried else None),
             ),
             seen_at=now,
         )
+        if retried and outcome.status == "ingested":
+            # after the commit: a crash in between is repaired by recover()
+            _mark_resolved(self.paths, landing_file.rel_path, batch_id, now)
 
     def _ingest(self, landing_file: LandingFile, batch_id: str, scratch: Path) -> FileOutcome:
         if landing_file.size == 0 or landing_file.path.stat().st_size == 0:
@@ -774,8 +788,8 @@ def _reason_path(target: Path) -> Path:
     return target.with_name(target.name + ".reason.json")
 
 
-def _mark_resolved(paths: LakePaths, landing_file: LandingFile, batch_id: str, now: str) -> None:
-    relative = PurePosixPath(landing_file.rel_path).relative_to("landing")
+def _mark_resolved(paths: LakePaths, landing_path: str, batch_id: str, now: str) -> None:
+    relative = PurePosixPath(landing_path).relative_to("landing")
     reason_path = _reason_path(paths.quarantine / relative)
     if reason_path.exists():
         reason = json.loads(reason_path.read_text())

@@ -243,3 +243,24 @@ def test_a_second_ingest_refuses_while_one_runs(lake: Lake) -> None:
         with pytest.raises(LockedError, match="another 'lake ingest' is running"):
             ingestor.run(lake.files, wait=False)
     assert ingestor.run(lake.files, wait=False).to_dict()["ingested"] == 1
+
+
+def test_a_retry_that_died_before_marking_its_reason_is_repaired(lake: Lake) -> None:
+    landing_file = lake.land("widgets.csv", "id,title,price\n1,bolt,0.10\n")
+    lake.ingest()
+    fixed = Dataset(
+        source="shop",
+        name="widgets",
+        description="fixed: the export calls it title",
+        pattern="widgets*.csv",
+        format=Csv(),
+        layouts=(Layout("v1", required=("id", "title", "price")),),
+    )
+    lake.ingest([fixed], retry={landing_file.sha256})
+    # simulate a kill between the ledger commit and marking the reason resolved
+    (item,) = quarantine_ops.items(lake.paths, include_resolved=True)
+    reason_path = lake.paths.root / (item["quarantine_path"] + ".reason.json")
+    reason_path.write_text(json.dumps({**item, "resolved_at": None}))
+    assert len(quarantine_ops.items(lake.paths)) == 1
+    assert lake.ingest([fixed]).files == []
+    assert quarantine_ops.items(lake.paths) == []
