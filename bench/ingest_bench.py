@@ -33,6 +33,7 @@ with every figure.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import hashlib
 import json
 import math
@@ -521,6 +522,19 @@ def _check_disk(workdir: Path, size_mb: int, formats: list[str]) -> None:
         )
 
 
+def _lock_workdir(workdir: Path) -> Any:
+    """Two runs sharing a --workdir would reset each other's lake mid-measurement."""
+    handle = (workdir / ".bench.lock").open("w")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise SystemExit(
+            f"{workdir} is in use by another ingest_bench run; wait for it to finish "
+            "(and a concurrent run would skew both runs' figures anyway)"
+        ) from None
+    return handle
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
@@ -531,6 +545,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         workdir = Path(tempfile.mkdtemp(prefix="ingest-", dir=BENCH_DIR))
         created = [workdir]
+    lock = _lock_workdir(workdir)
     results: list[dict[str, Any]] = []
     profiles: dict[str, Any] = {}
     try:
@@ -557,6 +572,8 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep:
             for path in created:
                 shutil.rmtree(path, ignore_errors=True)
+            (workdir / ".bench.lock").unlink(missing_ok=True)
+        lock.close()
     print_table(results, args.size_mb, args.repeat)
     for fmt, result in profiles.items():
         print_profile(fmt, result)
