@@ -38,17 +38,6 @@ from lake.ingest.sql import ident, literal
 REJECTS_DIR = "_rows"
 # zstd at level 1: about as fast to write as snappy, and raw text compresses 2-3x better.
 PARQUET_OPTIONS = "compression zstd, compression_level 1"
-LINEAGE_COLUMNS = (
-    "_rescued",
-    "_source_file",
-    "_sha256",
-    "_batch_id",
-    "_ingested_at",
-    "_landed_at",
-    "_row_number",
-    "_layout",
-    "_landing_metadata",
-)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ and kept, so the quarantine zone never loses a record of what happened.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from lake.config import LakePaths
@@ -66,7 +65,3 @@ def rejects_summary(paths: LakePaths) -> list[dict[str, Any]]:
     ).fetchall()
     keys = ("source", "dataset", "source_file", "rows", "first_error")
     return [dict(zip(keys, row, strict=True)) for row in rows]
-
-
-def quarantined_file(paths: LakePaths, item: dict[str, Any]) -> Path:
-    return paths.root / item["quarantine_path"]

@@ -242,15 +242,19 @@ def test_ndjson_with_one_bad_line(lake: Lake) -> None:
     assert (outcome.rows_landed, outcome.rows_raw, outcome.rows_rejected) == (5, 4, 1)
 
 
-def test_line_longer_than_the_maximum(lake: Lake) -> None:
-    small = Dataset(
+def _with_line_limit(max_line_size: int) -> Dataset:
+    return Dataset(
         source="shop",
         name="widgets",
         description="widgets with a small line limit",
         pattern="widgets*.csv",
-        format=Csv(max_line_size=64),
+        format=Csv(max_line_size=max_line_size),
         layouts=(Layout("v1", required=("id", "name", "price")),),
     )
+
+
+def test_line_longer_than_the_maximum(lake: Lake) -> None:
+    small = _with_line_limit(64)
     lake.land("widgets.csv", f"id,name,price\n1,bolt,0.10\n2,{'x' * 200},0.05\n3,nut,0.01\n")
     (outcome,) = lake.ingest([small]).files
     assert outcome.status == "ingested"
@@ -260,14 +264,7 @@ def test_line_longer_than_the_maximum(lake: Lake) -> None:
 
 
 def test_header_longer_than_the_maximum_quarantines(lake: Lake) -> None:
-    small = Dataset(
-        source="shop",
-        name="widgets",
-        description="widgets with a small line limit",
-        pattern="widgets*.csv",
-        format=Csv(max_line_size=16),
-        layouts=(Layout("v1", required=("id", "name", "price")),),
-    )
+    small = _with_line_limit(16)
     lake.land("widgets.csv", "id,name,price,a_very_long_column_name\n1,b,2,3\n")
     (outcome,) = lake.ingest([small]).files
     assert outcome.status == "quarantined"

@@ -22,6 +22,15 @@ from lake.ingest.ledger import Ledger
 from .conftest import WIDGETS, Lake
 
 GOOD = "id,name,price\n1,bolt,0.10\n2,nut,0.05\n"
+# the contract after a fix: the export calls the name column "title"
+WIDGETS_WITH_TITLE = Dataset(
+    source="shop",
+    name="widgets",
+    description="fixed: the export calls it title",
+    pattern="widgets*.csv",
+    format=Csv(),
+    layouts=(Layout("v1", required=("id", "title", "price")),),
+)
 
 
 def test_rerun_adds_no_rows(lake: Lake) -> None:
@@ -200,14 +209,7 @@ def test_quarantine_retry_after_fixing_the_contract(lake: Lake) -> None:
     assert "lake quarantine retry" in item["retry"]
     # a plain re-run does not retry it
     assert lake.ingest().files == []
-    fixed = Dataset(
-        source="shop",
-        name="widgets",
-        description="fixed: the export calls it title",
-        pattern="widgets*.csv",
-        format=Csv(),
-        layouts=(Layout("v1", required=("id", "title", "price")),),
-    )
+    fixed = WIDGETS_WITH_TITLE
     (retried,) = lake.ingest([fixed], retry={landing_file.sha256}).files
     assert retried.status == "ingested"
     assert len(lake.raw()) == 1
@@ -248,14 +250,7 @@ def test_a_second_ingest_refuses_while_one_runs(lake: Lake) -> None:
 def test_a_retry_that_died_before_marking_its_reason_is_repaired(lake: Lake) -> None:
     landing_file = lake.land("widgets.csv", "id,title,price\n1,bolt,0.10\n")
     lake.ingest()
-    fixed = Dataset(
-        source="shop",
-        name="widgets",
-        description="fixed: the export calls it title",
-        pattern="widgets*.csv",
-        format=Csv(),
-        layouts=(Layout("v1", required=("id", "title", "price")),),
-    )
+    fixed = WIDGETS_WITH_TITLE
     lake.ingest([fixed], retry={landing_file.sha256})
     # simulate a kill between the ledger commit and marking the reason resolved
     (item,) = quarantine_ops.items(lake.paths, include_resolved=True)
