@@ -33,6 +33,7 @@ from lake.fsutil import atomic_write_json, atomic_writer, file_lock, publish_fil
 from lake.ingest.contract import Csv, Dataset, Layout
 from lake.ingest.ledger import Ledger, LedgerRow
 from lake.ingest.readers import Landed, Part, Reject, file_error, gunzip, read_part
+from lake.ingest.schema_files import ensure_schema_files
 from lake.ingest.sql import ident, literal
 
 REJECTS_DIR = "_rows"
@@ -218,6 +219,7 @@ class Ingestor:
         progress: ProgressCallback | None,
     ) -> IngestSummary:
         self.recover(ledger)
+        ensure_schema_files(self.paths, self.datasets)
         started = utc_now()
         summary = IngestSummary(batch_id=new_batch_id(started), started_at=started.isoformat())
         ledger.start_batch(summary.batch_id, summary.started_at)
@@ -243,7 +245,7 @@ class Ingestor:
         swept: list[Path] = []
         for zone in (self.paths.raw, self.paths.quarantine / REJECTS_DIR):
             for parquet in zone.glob("_source=*/_dataset=*/_date=*/*.parquet"):
-                if parquet.name[:64] not in committed:
+                if not parquet.name.startswith("_") and parquet.name[:64] not in committed:
                     parquet.unlink()
                     swept.append(parquet)
         self._resolve_retried(ledger)

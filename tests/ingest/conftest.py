@@ -86,7 +86,8 @@ class Lake:
         return [dict(zip(relation.columns, row, strict=True)) for row in relation.fetchall()]
 
     def parquet_files(self) -> list[Path]:
-        return sorted(self.paths.raw.rglob("*.parquet"))
+        """The raw zone's data files (not the zero-row `_schema.parquet` of each dataset)."""
+        return sorted(p for p in self.paths.raw.rglob("*.parquet") if not p.name.startswith("_"))
 
 
 @pytest.fixture
