@@ -25,6 +25,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from extract.runner import extract_command
 from lake.config import LakePaths
 from lake.errors import LakeError
 from lake.ingest import quarantine as quarantine_ops
@@ -42,6 +43,7 @@ quarantine_app = typer.Typer(
 landing_app = typer.Typer(help="Browse and search the landing store.", no_args_is_help=True)
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(landing_app, name="landing")
+app.command("extract")(extract_command)
 
 console = Console(stderr=True)
 
