@@ -33,6 +33,7 @@ from lake.sandbox.entities import (
 )
 
 LABEL = "Lantern Lane Records"
+MAILCHIMP_ACCOUNT = "lanternlane"
 HISTORY_DAYS = 730  # days from origin to the day the world is built for
 HORIZON_DAYS = HISTORY_DAYS + 400  # entities are built this far ahead, for `advance`
 

@@ -34,7 +34,7 @@ from typing import Any
 
 from lake.errors import ValidationError
 from lake.sandbox import catalogue, rng
-from lake.sandbox.catalogue import HISTORY_DAYS, LABEL
+from lake.sandbox.catalogue import HISTORY_DAYS, LABEL, MAILCHIMP_ACCOUNT
 from lake.sandbox.entities import (
     PLATFORMS,
     Artist,
@@ -334,6 +334,11 @@ class World:
             for link in self._shared.entities.linktree_links
             if username in (None, link.username)
         )
+
+    @property
+    def mailchimp_account(self) -> str:
+        """The label's Mailchimp account (login name): the one account of that source."""
+        return MAILCHIMP_ACCOUNT
 
     @property
     def mailchimp_list(self) -> MailchimpList:
@@ -753,8 +758,8 @@ class World:
         )
 
     def mailchimp_reports(self) -> list[MailchimpReport]:
-        """Reports of every campaign sent before today, newest first (as Mailchimp lists them)."""
-        return [self.mailchimp_report(c) for c in reversed(self.mailchimp_campaigns)]
+        """Reports of every campaign sent before today, in send order (oldest first)."""
+        return [self.mailchimp_report(c) for c in self.mailchimp_campaigns]
 
 
 # --- helpers -----------------------------------------------------------------------------------
