@@ -31,6 +31,7 @@ from lake.errors import LakeError
 from lake.ingest import quarantine as quarantine_ops
 from lake.ingest.engine import FileOutcome, Ingestor, IngestSummary, LandingFile
 from lake.landing import Entry, SyncLandingStore
+from lake.sandbox.cli import app as sandbox_app
 
 app = typer.Typer(
     help="A zone-based data lake on dbt + DuckDB: landing -> raw -> staging -> curated.",
@@ -43,6 +44,7 @@ quarantine_app = typer.Typer(
 landing_app = typer.Typer(help="Browse and search the landing store.", no_args_is_help=True)
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(landing_app, name="landing")
+app.add_typer(sandbox_app, name="sandbox")
 app.command("extract")(extract_command)
 
 console = Console(stderr=True)
