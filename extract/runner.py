@@ -193,6 +193,7 @@ class Runner:
         *,
         env: Mapping[str, str] | None = None,
         since: date | None = None,
+        today: date | None = None,
         concurrency: int = 4,
         account_timeout: float | None = None,
         browser_options: BrowserOptions | None = None,
@@ -203,6 +204,8 @@ class Runner:
         self.paths = paths
         self.env = dict(read_environment() if env is None else env)
         self.since = since
+        today_env = self.env.get("LAKE_EXTRACT_TODAY")
+        self.today = today or (date.fromisoformat(today_env) if today_env else None)
         self.concurrency = max(1, concurrency)
         timeout_env = self.env.get("LAKE_EXTRACT_TIMEOUT")
         self.account_timeout = account_timeout or (
@@ -363,6 +366,7 @@ class Runner:
             overlap_days=extractor.overlap_days,
             first_run_days=extractor.first_run_days,
             since=self.since,
+            today=self.today,
         )
         return ExtractContext(
             extractor,
