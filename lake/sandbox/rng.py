@@ -9,18 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import random
-from datetime import date
 
 _SCALE = float(1 << 53)
 
 
 def _digest(seed: int, key: tuple[object, ...]) -> bytes:
-    text = "\x1f".join(_part(p) for p in (seed, *key))
+    # str() of a date is its ISO form: keys are stable text across runs and machines
+    text = "\x1f".join(map(str, (seed, *key)))
     return hashlib.blake2b(text.encode(), digest_size=32).digest()
-
-
-def _part(value: object) -> str:
-    return value.isoformat() if isinstance(value, date) else str(value)
 
 
 def units(seed: int, *key: object) -> tuple[float, float, float, float]:

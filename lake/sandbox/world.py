@@ -491,6 +491,9 @@ class World:
         on a fixed day of the second month after it (a ~2-month lag); ~2 % of rows get a
         negative correction reported a month later."""
         until = min(until or self.last_day, self.last_day)
+        return list(self._shared.cached(("earnings", until), lambda: self._earnings_rows(until)))
+
+    def _earnings_rows(self, until: date) -> tuple[EarningsRow, ...]:
         rows: list[EarningsRow] = []
         for month in self.months():
             for store in STORES:
@@ -500,22 +503,32 @@ class World:
                 for track in self.tracks_distributed_by("distrokid"):
                     rows += self._store_rows(track, month, store, reported, until)
         rows.sort(key=lambda r: (r.reporting_date, r.sale_month, r.store, r.title, r.country))
-        return rows
+        return tuple(rows)
+
+    def _monthly_final(self, track: Track, month: date) -> int:
+        """Final Spotify streams of a whole month (only asked for months already reported)."""
+
+        def compute() -> int:
+            first = month.replace(day=1)
+            days = ((first + timedelta(days=32)).replace(day=1) - first).days
+            return sum(
+                self._streams_final(track, first + timedelta(days=i), "spotify")
+                for i in range(days)
+            )
+
+        return self._shared.cached(("month", track.isrc, month), compute)
+
+    def _top_countries(self, track: Track, count: int) -> tuple[str, ...]:
+        weights = self.country_weights(track)
+        return tuple(sorted(weights, key=lambda c: (-weights[c], c))[:count])
 
     def _store_rows(
         self, track: Track, month: date, store: Store, reported: date, until: date
     ) -> list[EarningsRow]:
         if rng.unit(self.seed, "presence", store.name, track.isrc, month) >= store.presence:
             return []
-        units = self._shared.cached(
-            ("month", track.isrc, month), lambda: self.monthly_streams(track, month)
-        )
-        units = units * store.share
-        countries = store.only or tuple(
-            sorted(self.country_weights(track), key=self.country_weights(track).get)[::-1][
-                : store.countries
-            ]
-        )
+        units = self._monthly_final(track, month) * store.share
+        countries = store.only or self._top_countries(track, store.countries)
         weights = self.country_weights(track)
         total_w = sum(weights.get(c, 0.0) for c in countries) or 1.0
         rows = []
