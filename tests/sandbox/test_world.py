@@ -50,7 +50,8 @@ def test_accounts_and_ids_look_like_the_real_ones(world: World) -> None:
     for campaign in campaigns:
         assert re.fullmatch(r"\d{18}", campaign.id)
         artist, title, audience = campaign.name.split(" - ")
-        assert (artist, title) == (campaign.track.artist.name.upper(), campaign.track.title.upper())
+        assert artist == campaign.track.artist.name.upper()
+        assert (title, audience) == (campaign.track.title.upper(), campaign.audience)
         adsets = world.meta_adsets(campaign)
         assert len(adsets) == 2 and all(len(world.meta_ads(s)) == 2 for s in adsets)
     assert [world.meta_campaign_status(c) for c in campaigns].count("ACTIVE") == 1
