@@ -26,7 +26,8 @@ gives the module everything shared:
 - `ctx.window` the days to fetch (incremental, with overlap, or `--since`), `ctx.cursor`
   a dict saved with the window state after success (e.g. the newest send time seen), and
   `ctx.previous_cursor` the one saved last time;
-- `ctx.log.info("event", key=value)` structured, redacted logs;
+- `ctx.log.info("event", key=value)` structured, redacted logs; `ctx.setting("NAME")` any
+  other `LAKE_<SRC>_NAME` variable;
 - `ctx.nothing_new("why")` when an empty result is genuinely right; otherwise a run that
   lands nothing fails with `NothingLandedError`.
 
@@ -132,6 +133,7 @@ class ExtractContext:
         extractor: Extractor,
         *,
         account: str,
+        config: SourceConfig,
         credentials: Credentials,
         base_url: str,
         paths: LakePaths,
@@ -144,8 +146,10 @@ class ExtractContext:
         run_id: str | None = None,
         second_factor: SecondFactorHook | None = None,
         http_transport: httpx.AsyncBaseTransport | None = None,
+        retry: RetryPolicy | None = None,
     ) -> None:
         self.extractor = extractor
+        self.config = config
         self.source = extractor.name
         self.account = account
         self.credentials = credentials
@@ -164,6 +168,7 @@ class ExtractContext:
         self._pool = browser_pool
         self._second_factor = second_factor
         self._transport = http_transport
+        self._retry = retry or extractor.retry
         self._session: BrowserSession | None = None
 
     # -- landing ----------------------------------------------------------------------------
@@ -205,6 +210,10 @@ class ExtractContext:
         self.empty_reason = reason
         self.log.info("nothing_new", reason=reason)
 
+    def setting(self, name: str, default: str | None = None) -> str | None:
+        """Another `LAKE_<SRC>_<NAME>` setting (not a secret), e.g. a page size."""
+        return self.config.setting(name, default)
+
     # -- shared mechanics -------------------------------------------------------------------
 
     def http(
@@ -221,7 +230,7 @@ class ExtractContext:
             auth=auth,
             headers=headers,
             timeouts=self.extractor.timeouts,
-            retry=self.extractor.retry,
+            retry=self._retry,
             breaker=self.breaker,
             log=self.log,
             transport=self._transport,

@@ -253,8 +253,12 @@ class HttpClient:
             if status >= 500:
                 self.breaker.record_failure()
             retry_after = retry_after_seconds(response.headers.get("Retry-After"))
-            if status == 429 and retry_after is not None and retry_after > policy.max_retry_after:
-                raise self._rate_limited(response, retry_after)
+            if retry_after is not None and retry_after > policy.max_retry_after:
+                raise (
+                    self._rate_limited(response, retry_after)
+                    if status == 429
+                    else self._failing(response, retry_after)
+                )
             if last:
                 raise (
                     self._rate_limited(response, retry_after)
@@ -388,7 +392,14 @@ class HttpClient:
             )
         return ExtractError(message, f"the request was refused; check extract/{self.source}.py")
 
-    def _failing(self, response: httpx.Response) -> ExtractError:
+    def _failing(self, response: httpx.Response, retry_after: float | None = None) -> ExtractError:
+        if retry_after is not None:
+            return SourceUnavailableError(
+                f"{self.source}: {self._where(response)} answered {response.status_code} and "
+                f"asks to come back in {retry_after:.0f} s",
+                f"the source is down for maintenance or overloaded; retry 'lake extract "
+                f"{self.source}' after that",
+            )
         return SourceUnavailableError(
             f"{self.source}: {self._where(response)} answered {response.status_code} "
             f"{self.retry.attempts} times",

@@ -14,6 +14,7 @@ the API key (`...-us21` -> `us21`), with HTTP Basic auth (any user name, the key
 | `LAKE_MAILCHIMP_BASE_URL` | another base (the sandbox: `http://127.0.0.1:<port>/mailchimp`) |
 | `LAKE_MAILCHIMP_ACCOUNTS` | names of several Mailchimp accounts (default: one, "default") |
 | `LAKE_MAILCHIMP__<ACCOUNT>_TOKEN` | that account's own key |
+| `LAKE_MAILCHIMP_PAGE_SIZE` | reports per page (default 100, at most 1000) |
 
 Incremental by send time: a run asks for campaigns sent in its window (from the last fetched
 day minus 14 days of overlap, because opens and clicks keep arriving for about two weeks
@@ -60,9 +61,10 @@ async def reports(ctx: ExtractContext) -> int:
     end = datetime.combine(ctx.window.end + timedelta(days=1), time(), UTC)
     params = {"since_send_time": _iso(start), "before_send_time": _iso(end)}
     seen, newest = 0, ctx.previous_cursor.get("newest_send_time")
+    page_size = int(ctx.setting("PAGE_SIZE") or PAGE_SIZE)
     async with ctx.http(auth=basic_auth("lake", ctx.credentials.token)) as client:
         async for page in client.offset_pages(
-            REPORTS_PATH, page_size=PAGE_SIZE, items_key="reports", params=params
+            REPORTS_PATH, page_size=page_size, items_key="reports", params=params
         ):
             await ctx.land(
                 f"reports_{page.offset}.json", page.content, "json", url=page.url, dataset="reports"

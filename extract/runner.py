@@ -21,7 +21,6 @@ import asyncio
 import importlib
 import json
 import logging
-import os
 import pkgutil
 import sys
 import time
@@ -46,7 +45,7 @@ from extract._base import ExtractContext, Extractor
 from extract._browser import BrowserOptions, BrowserPool, SecondFactorHook
 from extract._config import ConfigError, SourceConfig, read_environment
 from extract._errors import ExtractError, ExtractTimeoutError, NothingLandedError, error_kind
-from extract._http import CircuitBreaker
+from extract._http import CircuitBreaker, RetryPolicy
 from extract._log import EventLog, Redactor
 from extract._windows import WindowStore
 from lake.config import LakePaths
@@ -200,12 +199,13 @@ class Runner:
         listener: Listener | None = None,
         second_factor: SecondFactorHook | None = None,
         http_transport: httpx.AsyncBaseTransport | None = None,
+        retry: RetryPolicy | None = None,
     ) -> None:
         self.paths = paths
+        self.retry = retry
         self.env = dict(read_environment() if env is None else env)
         self.since = since
-        today_env = self.env.get("LAKE_EXTRACT_TODAY")
-        self.today = today or (date.fromisoformat(today_env) if today_env else None)
+        self.today = today or _date_setting(self.env, "LAKE_EXTRACT_TODAY")
         self.concurrency = max(1, concurrency)
         timeout_env = self.env.get("LAKE_EXTRACT_TIMEOUT")
         self.account_timeout = account_timeout or (
@@ -371,6 +371,7 @@ class Runner:
         return ExtractContext(
             extractor,
             account=account,
+            config=config,
             credentials=credentials,
             base_url=extractor.base_url(config, credentials),
             paths=self.paths,
@@ -383,6 +384,7 @@ class Runner:
             run_id=self.run_id,
             second_factor=self.second_factor,
             http_transport=self.http_transport,
+            retry=self.retry,
         )
 
     async def _run_with_deadline(self, extractor: Extractor, ctx: ExtractContext) -> None:
@@ -456,6 +458,16 @@ class _RedactingFilter(logging.Filter):
         record.msg = self.redact(record.getMessage())
         record.args = None
         return True
+
+
+def _date_setting(env: Mapping[str, str], name: str) -> date | None:
+    value = env.get(name)
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name}={value!r} is not a date", "use YYYY-MM-DD or unset it") from exc
 
 
 def resolve_extractors(
@@ -612,16 +624,11 @@ def extract_command(
     paths = LakePaths.from_env(root).ensure()
     try:
         extractors = resolve_extractors(sources or [])
-    except LakeError as error:
-        console.print(f"[bold red]error:[/] {error}")
-        raise typer.Exit(code=2) from error
-    live = not as_json and console.is_terminal
-    board = LiveBoard(console, list(extractors))
-    runner = Runner(
-        paths, since=since.date() if since else None, concurrency=concurrency, listener=board
-    )
-    try:
-        if live:
+        board = LiveBoard(console, list(extractors))
+        runner = Runner(
+            paths, since=since.date() if since else None, concurrency=concurrency, listener=board
+        )
+        if not as_json and console.is_terminal:
             with Live(Group(board), console=console, refresh_per_second=4, transient=True):
                 report = asyncio.run(runner.run(extractors))
         else:
@@ -636,10 +643,5 @@ def extract_command(
     raise typer.Exit(code=0 if report.ok else 1)
 
 
-def main() -> None:  # pragma: no cover - `python -m extract.runner`
-    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+if __name__ == "__main__":  # pragma: no cover - `python -m extract.runner`
     typer.run(extract_command)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
