@@ -1,0 +1,46 @@
+with
+
+source as (
+    select * from {{ source('meta_ads', 'ads') }}
+),
+
+typed as (
+    select
+        json_extract_string(_landing_metadata, '$.account') as account,  -- noqa: RF04
+        id as ad_id,
+        adset_id,
+        campaign_id,
+        account_id as ad_account_id,
+        name as ad_name,
+        status,
+        effective_status,
+        configured_status,
+        json_extract_string(creative, '$.id') as creative_id,
+        creative,
+        tracking_specs,
+        conversion_specs,
+        bid_amount::bigint as bid_amount_minor,
+        preview_shareable_link,
+        created_time::timestamptz as created_at,
+        updated_time::timestamptz as updated_at,
+        _layout,
+        _source_file,
+        _sha256,
+        _batch_id,
+        _row_number,
+        _landed_at,
+        _ingested_at
+    from source
+),
+
+latest_export as (
+    -- every run dumps every ad: per account and ad, the newest export wins
+    select * from typed
+    qualify
+        row_number() over (
+            partition by account, ad_id
+            order by _landed_at desc, _source_file desc, _row_number desc
+        ) = 1
+)
+
+select * from latest_export

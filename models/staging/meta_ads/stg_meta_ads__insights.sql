@@ -1,0 +1,91 @@
+with
+
+source as (
+    select * from {{ source('meta_ads', 'insights') }}
+),
+
+typed as (
+    select
+        json_extract_string(_landing_metadata, '$.account') as account,  -- noqa: RF04
+        adset_id,
+        campaign_id,
+        account_id as ad_account_id,
+        account_name,
+        campaign_name,
+        adset_name,
+        objective,
+        -- the window's days are in the ad account's time zone (ad account `timezone_name`)
+        date_start::date as date_start,
+        date_stop::date as date_stop,
+        -- money is in the ad account's currency, exact
+        spend::decimal(18, 2) as spend,
+        impressions::bigint as impressions,
+        clicks::bigint as clicks,
+        unique_clicks::bigint as unique_clicks,
+        inline_link_clicks::bigint as inline_link_clicks,
+        reach::bigint as reach,
+        frequency::double as frequency,
+        cpc::decimal(18, 6) as cpc,
+        cpm::decimal(18, 6) as cpm,
+        cpp::decimal(18, 6) as cpp,
+        -- Meta writes ctr as a percentage (0.605602 means 0.6 %): store the fraction
+        ctr::double / 100 as ctr,
+        actions,
+        cost_per_action_type,
+        _layout,
+        _source_file,
+        _sha256,
+        _batch_id,
+        _row_number,
+        _landed_at,
+        _ingested_at
+    from source
+    -- ad-level rows would repeat their ad set's delivery: only ad-set rows are staged (the
+    -- source test `source_meta_ads_insights__adset_level_only` warns when others land)
+    where ad_id is null
+),
+
+ranked as (
+    select
+        *,
+        dense_rank() over (
+            partition by account, adset_id
+            order by _landed_at desc, _source_file desc
+        ) as export_rank
+    from typed
+),
+
+overlapped as (
+    -- rows of an older export whose window shares a day with a newer export's window
+    select distinct
+        older._sha256,
+        older._row_number
+    from ranked as older
+    inner join ranked as newer
+        on
+            older.account is not distinct from newer.account
+            and older.adset_id = newer.adset_id
+            and older.export_rank > newer.export_rank
+            and older.date_stop >= newer.date_start
+            and older.date_start <= newer.date_stop
+),
+
+latest_export as (
+    -- per account and ad set, the newest export wins: an older export's window survives
+    -- only where no newer export covers any of its days, so no day's spend is counted twice
+    -- and days only older exports cover are kept
+    select ranked.*
+    from ranked
+    left join overlapped
+        on
+            ranked._sha256 = overlapped._sha256
+            and ranked._row_number = overlapped._row_number
+    where overlapped._sha256 is null
+    qualify
+        row_number() over (
+            partition by ranked.account, ranked.adset_id, ranked.date_start
+            order by ranked.export_rank asc, ranked._row_number desc
+        ) = 1
+)
+
+select * exclude (export_rank) from latest_export
