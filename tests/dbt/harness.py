@@ -14,6 +14,10 @@ from pathlib import Path
 from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 
+from lake.config import LakePaths
+from lake.contracts import all_datasets
+from lake.ingest.schema_files import ensure_schema_files
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
@@ -35,6 +39,9 @@ def run_dbt(args: Sequence[str], *, lake_root: Path, work_dir: Path) -> dbtRunne
     """Run `dbt <args>` on this project with LAKE_ROOT=`lake_root` (build database at the
     default `$LAKE_ROOT/warehouse/build.duckdb`); dbt's target and logs go under `work_dir`."""
     (lake_root / "warehouse").mkdir(parents=True, exist_ok=True)
+    # what every `lake ingest` guarantees, also for raw zones a test wrote by hand: every
+    # declared dataset reads (zero rows when nothing landed) with all its columns
+    ensure_schema_files(LakePaths(lake_root).ensure(), all_datasets())
     env = {
         "DO_NOT_TRACK": "1",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
