@@ -1,0 +1,45 @@
+with
+
+source as (
+    select * from {{ source('linktree', 'link_titles') }}
+),
+
+typed as (
+    select
+        -- Linktree's responses do not name the account: only the landing metadata does
+        json_extract_string(_landing_metadata, '$.account') as account,
+        id as link_id,
+        title as link_title,
+        active::boolean as is_active,
+        "modifiers_thumbnailUrl" as thumbnail_url,
+        -- the capture time in the file name (graphql_<YYYYMMDD_HHMMSS_micro>.json), else
+        -- the landing time
+        coalesce(
+            try_strptime(
+                regexp_extract(_source_file, 'graphql_(\d{8}_\d{6}_\d{6})\.json$', 1),
+                '%Y%m%d_%H%M%S_%f'
+            ),
+            _landed_at
+        ) as exported_at,
+        exported_at::date as snapshot_date,
+        _source_file,
+        _sha256,
+        _batch_id,
+        _row_number,
+        _landed_at,
+        _ingested_at
+    from source
+),
+
+latest_capture_per_link as (
+    -- a link's title and state as of the newest capture that mentions it (links no longer
+    -- in a newer capture keep their last title, so older clicks still resolve)
+    select * from typed
+    qualify
+        row_number() over (
+            partition by account, link_id
+            order by exported_at desc, _source_file desc, _row_number desc
+        ) = 1
+)
+
+select * from latest_capture_per_link

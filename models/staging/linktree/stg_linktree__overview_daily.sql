@@ -1,0 +1,47 @@
+with
+
+source as (
+    select * from {{ source('linktree', 'overview_daily') }}
+),
+
+typed as (
+    select
+        -- Linktree's responses do not name the account: only the landing metadata does
+        json_extract_string(_landing_metadata, '$.account') as account,
+        strptime(date, '%Y-%m-%d')::date as report_date,
+        "totalViews"::bigint as total_views,
+        "totalClicks"::bigint as total_clicks,
+        "uniqueViews"::bigint as unique_views,
+        "uniqueClicks"::bigint as unique_clicks,
+        -- clicks / views as Linktree reports it: can exceed 1
+        "clickThroughRate"::double as click_through_rate,
+        -- the capture time in the file name (graphql_<YYYYMMDD_HHMMSS_micro>.json), else
+        -- the landing time
+        coalesce(
+            try_strptime(
+                regexp_extract(_source_file, 'graphql_(\d{8}_\d{6}_\d{6})\.json$', 1),
+                '%Y%m%d_%H%M%S_%f'
+            ),
+            _landed_at
+        ) as exported_at,
+        _source_file,
+        _sha256,
+        _batch_id,
+        _row_number,
+        _landed_at,
+        _ingested_at
+    from source
+),
+
+latest_export_per_day as (
+    -- captures overlap (7-day and 365-day windows): the newest capture's figures win per
+    -- account and day; days only older captures cover are kept, never deleted
+    select * from typed
+    qualify
+        row_number() over (
+            partition by account, report_date
+            order by exported_at desc, _source_file desc, _row_number desc
+        ) = 1
+)
+
+select * from latest_export_per_day
