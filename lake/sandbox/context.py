@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import threading
-import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -217,10 +216,3 @@ def _presented_token(scheme: str) -> str | None:
 def _full_path() -> str:
     path = request.full_path
     return path[:-1] if path.endswith("?") else path
-
-
-def sleep_unless_stopping(seconds: float, stopping: threading.Event) -> None:
-    if seconds > 0:
-        stopping.wait(seconds)
-    else:
-        time.sleep(0)

@@ -117,7 +117,12 @@ def running_sandbox(
     """Serve the sandbox in a background thread for the `with` block; shut down cleanly."""
     server = make_sandbox_server(world, host, port, config)
     state = sandbox_state(server.app)
-    thread = threading.Thread(target=server.serve_forever, name="lake-sandbox", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.05},
+        name="lake-sandbox",
+        daemon=True,
+    )
     thread.start()
     try:
         yield Sandbox(server_url(server), state)
