@@ -1,0 +1,35 @@
+with
+
+source as (
+    select * from {{ source('toolost', 'spotify_streams') }}
+),
+
+typed as (
+    select
+        json_extract_string(_landing_metadata, '$.account') as account,  -- noqa: RF04
+        date::date as stream_date,
+        -- Spotify counts are JSON strings: typed here
+        streams::bigint as streams,  -- noqa: RF04
+        _layout,
+        _source_file,
+        _sha256,
+        _batch_id,
+        _row_number,
+        _landed_at,
+        _ingested_at
+    from source
+),
+
+latest_export as (
+    -- each response covers a rolling window that overlaps the previous ones: per account and
+    -- day the newest export wins (corrections replace older figures); days only older
+    -- exports cover are kept, days no export covers stay missing
+    select * from typed
+    qualify
+        row_number() over (
+            partition by account, stream_date
+            order by _landed_at desc, _source_file desc, _row_number desc
+        ) = 1
+)
+
+select * from latest_export
