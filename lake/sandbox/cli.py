@@ -128,3 +128,47 @@ def env(
     for line in env_lines(url, seed):
         name, _, value = line.partition("=")
         typer.echo(f"{prefix}{name}={shlex.quote(value)}")
+
+
+@app.command(
+    "exec",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+)
+def exec_(
+    ctx: typer.Context,
+    seed: Annotated[int, typer.Option(help="World seed.")] = 20240601,
+    today: Annotated[
+        str | None,
+        typer.Option(help="The world's today, YYYY-MM-DD (default: $LAKE_SANDBOX_TODAY or UTC)."),
+    ] = None,
+) -> None:
+    """Run a command against a sandbox that lives as long as the command: start it on a free
+    port, run the command with the `lake sandbox env` variables set (and the extractors'
+    today set to the world's), stop it, and exit with the command's status.
+
+    Example: `lake sandbox exec --today 2026-11-20 -- lake extract --json`
+    """
+    import os
+    import subprocess
+
+    from lake.sandbox.server import running_sandbox
+    from lake.sandbox.world import World
+
+    command = list(ctx.args)
+    if not command:
+        typer.echo("error: give the command to run after '--', e.g. -- lake extract", err=True)
+        raise typer.Exit(code=2)
+    world = World(seed=seed, today=_parse_today(today))
+    with running_sandbox(world) as sandbox:
+        env = dict(os.environ)
+        for line in env_lines(sandbox.url, seed):
+            name, _, value = line.partition("=")
+            env[name] = value
+        env["LAKE_EXTRACT_TODAY"] = world.today.isoformat()
+        env["LAKE_SANDBOX_TODAY"] = world.today.isoformat()
+        try:
+            completed = subprocess.run(command, env=env, check=False)
+        except OSError as exc:
+            typer.echo(f"error: cannot run {command[0]!r}: {exc}", err=True)
+            raise typer.Exit(code=127) from exc
+    raise typer.Exit(code=completed.returncode)
