@@ -218,12 +218,23 @@ def run_ingest(
         return Ingestor(paths).run(files, retry=retry, wait=wait, progress=advance)
 
 
+FILE_TABLE_LIMIT = 40
+"""Above this many files, `lake ingest` prints the per-source table only (unless --files)."""
+
+
 @app.command()
 def ingest(
     root: RootOption = None,
     no_wait: Annotated[
         bool, typer.Option("--no-wait", help="Refuse instead of waiting for a running ingest.")
     ] = False,
+    files: Annotated[
+        bool | None,
+        typer.Option(
+            "--files/--no-files",
+            help=f"Print one line per file (default: when at most {FILE_TABLE_LIMIT} files).",
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Validate new landing files and write them to the raw zone, exactly once.
@@ -239,21 +250,23 @@ def ingest(
     if as_json:
         _emit(summary.to_dict())
         return
-    print_summary(summary)
+    print_summary(summary, files=files)
 
 
-def print_summary(summary: IngestSummary) -> None:
-    table = Table("source", "file", "status", "dataset(s)", "rows", "rejected", title="ingest")
-    for outcome in summary.files:
-        datasets = ", ".join(o.dataset for o in outcome.outputs) or "-"
-        name = Path(outcome.landing_path).name
+def print_summary(summary: IngestSummary, *, files: bool | None = None) -> None:
+    if files or (files is None and len(summary.files) <= FILE_TABLE_LIMIT):
+        _print_file_table(summary)
+    table = Table(
+        "source", "ingested", "quarantined", "duplicates", "rows", "rejected", title="by source"
+    )
+    for source, counts in summary.by_source().items():
         table.add_row(
-            outcome.source,
-            name,
-            _status_text(outcome.status),
-            datasets,
-            f"{outcome.rows_raw:,}",
-            f"{outcome.rows_rejected:,}",
+            source,
+            str(counts["ingested"]),
+            f"[yellow]{counts['quarantined']}[/]" if counts["quarantined"] else "0",
+            str(counts["duplicate"]),
+            f"{counts['rows_raw']:,}",
+            f"{counts['rows_rejected']:,}",
         )
     console.print(table)
     data = summary.to_dict()
@@ -268,6 +281,21 @@ def print_summary(summary: IngestSummary) -> None:
             f"[yellow]quarantined[/] {outcome.quarantine_path}: "
             f"{reason.get('error', {}).get('message')}\n    what to do: {reason.get('what_to_do')}"
         )
+
+
+def _print_file_table(summary: IngestSummary) -> None:
+    table = Table("source", "file", "status", "dataset(s)", "rows", "rejected", title="ingest")
+    for outcome in summary.files:
+        datasets = ", ".join(o.dataset for o in outcome.outputs) or "-"
+        table.add_row(
+            outcome.source,
+            Path(outcome.landing_path).name,
+            _status_text(outcome.status),
+            datasets,
+            f"{outcome.rows_raw:,}",
+            f"{outcome.rows_rejected:,}",
+        )
+    console.print(table)
 
 
 def _status_text(status: str) -> str:

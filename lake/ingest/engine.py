@@ -124,6 +124,21 @@ class IngestSummary:
     def by_status(self, status: str) -> list[FileOutcome]:
         return [f for f in self.files if f.status == status]
 
+    def by_source(self) -> dict[str, dict[str, int]]:
+        """Per source: files ingested / quarantined / duplicate, rows to raw, rows rejected."""
+        totals: dict[str, dict[str, int]] = {}
+        for outcome in self.files:
+            counts = totals.setdefault(
+                outcome.source,
+                dict.fromkeys(
+                    ("ingested", "quarantined", "duplicate", "rows_raw", "rows_rejected"), 0
+                ),
+            )
+            counts[outcome.status] = counts.get(outcome.status, 0) + 1
+            counts["rows_raw"] += outcome.rows_raw
+            counts["rows_rejected"] += outcome.rows_rejected
+        return dict(sorted(totals.items()))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "batch_id": self.batch_id,
@@ -135,6 +150,7 @@ class IngestSummary:
             "already_done": self.already_done,
             "rows_raw": sum(f.rows_raw for f in self.files),
             "rows_rejected": sum(f.rows_rejected for f in self.files),
+            "by_source": self.by_source(),
             "files": [f.to_dict() for f in self.files],
         }
 

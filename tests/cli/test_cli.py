@@ -103,3 +103,20 @@ def test_rejected_rows_are_listed(tmp_path: Path) -> None:
     assert (summary["rows_raw"], summary["rows_rejected"]) == (1, 1)
     (row,) = _json(["quarantine", "rows"], root)["rejects"]
     assert (row["source"], row["dataset"], row["rows"]) == ("spotify", "audience_timeline", 1)
+
+
+def test_ingest_summary_counts_files_and_rows_per_source(tmp_path: Path) -> None:
+    root = tmp_path / "lake"
+    for source in ("spotify", "meta_ads"):
+        runner.invoke(
+            app, ["land", str(PLATFORMS / source), "--source", source, "--root", str(root)]
+        )
+    summary = _json(["ingest"], root)
+    by_source = summary["by_source"]
+    assert sorted(by_source) == ["meta_ads", "spotify"]
+    assert by_source["spotify"]["ingested"] == 2
+    assert by_source["meta_ads"]["ingested"] == 4
+    assert sum(s["rows_raw"] for s in by_source.values()) == summary["rows_raw"]
+    human = runner.invoke(app, ["ingest", "--root", str(root), "--no-files"])
+    assert human.exit_code == 0
+    assert "by source" in human.output
