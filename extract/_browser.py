@@ -41,7 +41,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import Browser, BrowserContext, Page, Playwright, async_playwright
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    Response,
+    async_playwright,
+)
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
@@ -325,9 +332,11 @@ class BrowserSession:
 
     # -- navigation and waiting ---------------------------------------------------------------
 
-    async def goto(self, path: str) -> None:
+    async def goto(self, path: str) -> Response | None:
+        """Open `path` (relative to the base URL); returns the main response (its `body()` is
+        the page as served, before any script ran), None for same-document navigations."""
         try:
-            await self.page.goto(self.url(path), wait_until="domcontentloaded")
+            return await self.page.goto(self.url(path), wait_until="domcontentloaded")
         except PlaywrightTimeoutError as exc:
             raise ExtractTimeoutError(
                 f"{self.source}: {self.log.redact.url(self.url(path))} did not load within "

@@ -18,6 +18,7 @@ Logs (key=value, secrets redacted) go to `$LAKE_ROOT/_state/extract/runs/<run_id
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import json
 import logging
@@ -200,8 +201,10 @@ class Runner:
         second_factor: SecondFactorHook | None = None,
         http_transport: httpx.AsyncBaseTransport | None = None,
         retry: RetryPolicy | None = None,
+        browser_pool: BrowserPool | None = None,
     ) -> None:
         self.paths = paths
+        self.browser_pool = browser_pool  # a caller's shared Chromium (kept open after the run)
         self.retry = retry
         self.env = dict(read_environment() if env is None else env)
         self.since = since
@@ -234,9 +237,11 @@ class Runner:
         configs = {name: SourceConfig.from_env(name, self.env) for name in extractors}
         redact = Redactor(s for c in configs.values() for s in c.secrets())
         gate = asyncio.Semaphore(self.concurrency)
-        pool = BrowserPool(self.browser_options)
+        pool = self.browser_pool or BrowserPool(self.browser_options)
         with self._run_log(redact):
-            async with pool:
+            async with contextlib.AsyncExitStack() as owned:
+                if self.browser_pool is None:
+                    await owned.enter_async_context(pool)
                 store = LandingStore(self.paths)
                 try:
                     await asyncio.gather(
