@@ -58,7 +58,9 @@ from extract._errors import (
     LayoutChangedError,
     LoginExpiredError,
     LoginRejectedError,
+    RateLimitedError,
     SecondFactorError,
+    SourceUnavailableError,
 )
 from extract._log import EventLog
 from lake.config import LakePaths
@@ -336,13 +338,16 @@ class BrowserSession:
         """Open `path` (relative to the base URL); returns the main response (its `body()` is
         the page as served, before any script ran), None for same-document navigations."""
         try:
-            return await self.page.goto(self.url(path), wait_until="domcontentloaded")
+            response = await self.page.goto(self.url(path), wait_until="domcontentloaded")
         except PlaywrightTimeoutError as exc:
             raise ExtractTimeoutError(
                 f"{self.source}: {self.log.redact.url(self.url(path))} did not load within "
                 f"{self.options.navigation_timeout:.0f} s",
                 f"the site is slow or down; retry 'lake extract {self.source}' later",
             ) from exc
+        if response is not None and (response.status == 429 or response.status >= 500):
+            raise _unavailable(self.source, self.log.redact.url(self.url(path)), response)
+        return response
 
     async def wait_any(self, selectors: Mapping[str, str], timeout: float | None = None) -> str:
         """Wait until one of `selectors` (name -> selector) is visible; return its name.
@@ -520,3 +525,15 @@ class BrowserSession:
                 path.chmod(0o600)
         self.log.info("failure_captured", screenshot=screenshot, html=html)
         return FailureCapture(screenshot, html)
+
+
+def _unavailable(source: str, url: str, response: Response) -> SourceUnavailableError:
+    """A page answered 429 or 5xx: the site is down or limiting, not changed."""
+    retry = response.headers.get("retry-after")
+    later = f"retry after {retry} s" if retry else "retry later"
+    kind = RateLimitedError if response.status == 429 else SourceUnavailableError
+    return kind(
+        f"{source}: {url} answered {response.status} {response.status_text}".rstrip()
+        + (f" (come back in {retry} s)" if retry else ""),
+        f"the site is down or refusing requests; {later} with 'lake extract {source}'",
+    )
