@@ -12,6 +12,9 @@ and saves each analytics response as served: `toolost_spotify_<YYYYMMDD_HHMMSS>.
 
 The arrays are read by DuckDB (`Json(records_path=...)`); only the scalar needs a hook.
 
+The portal's monthly sales statements land as `toolost_sales_<YYYY-MM>.csv` (dataset `sales`,
+layout in its description; no real sample exists, the layout is the sandbox's).
+
 Path through the lake: `extract/toolost.py` -> `landing/toolost/<batch>/` ->
 `raw/_source=toolost/_dataset=<name>/` -> `models/staging/toolost/`.
 """
@@ -19,7 +22,7 @@ Path through the lake: `extract/toolost.py` -> `landing/toolost/<batch>/` ->
 from __future__ import annotations
 
 from lake.contracts._helpers import Record, load_json, require_object
-from lake.ingest.contract import Dataset, Hook, Json, Layout, ParseInput
+from lake.ingest.contract import Csv, Dataset, Hook, Json, Layout, ParseInput
 
 SOURCE = "toolost"
 SPOTIFY_FILES = "toolost_spotify_*.json"
@@ -146,6 +149,50 @@ apple_summary = Dataset(
     primary_key=(),
 )
 
+SALES_COLUMNS = (
+    "Reporting Month",
+    "Sale Month",
+    "Store",
+    "Country",
+    "Artist",
+    "Release",
+    "Track Title",
+    "ISRC",
+    "UPC",
+    "Quantity",
+    "Currency",
+    "Gross Earnings",
+    "Net Earnings",
+)
+
+sales = Dataset(
+    source=SOURCE,
+    name="sales",
+    description=(
+        "The monthly sales (earnings) statement from the TooLost portal, one file per reporting "
+        "month (`toolost_sales_<YYYY-MM>.csv`): UTF-8 without BOM, comma-separated, CRLF line "
+        "ends, quotes only where a value needs them. One row per reporting month, sale month, "
+        "store, country and track: `Reporting Month` (the statement's month, YYYY-MM), `Sale "
+        "Month` (when the streams happened, YYYY-MM, one to three months earlier), `Store` "
+        "(DSP), `Country` (ISO 3166-1 alpha-2), `Artist`, `Release`, `Track Title`, `ISRC` "
+        "(TooLost may write it with hyphens), `UPC` (12 digits, text), `Quantity` (streams, an "
+        "integer), `Currency` (EUR or USD, per row: the store's currency), `Gross Earnings` and "
+        "`Net Earnings` (after TooLost's fee) as exact decimals with 8 places in that currency. "
+        "A statement is final: a later file for the same month replaces it."
+    ),
+    pattern="toolost_sales_*.csv",
+    format=Csv(delimiter=","),
+    layouts=(Layout("v1_13_columns", required=SALES_COLUMNS),),
+    types={
+        "Reporting Month": "date:%Y-%m",
+        "Sale Month": "date:%Y-%m",
+        "Quantity": "bigint",
+        "Gross Earnings": "decimal(18,8)",
+        "Net Earnings": "decimal(18,8)",
+    },
+    primary_key=("Reporting Month", "Sale Month", "Store", "Country", "ISRC"),
+)
+
 DATASETS = [
     spotify_streams,
     spotify_discovery,
@@ -154,4 +201,5 @@ DATASETS = [
     apple_tracks,
     apple_countries,
     apple_summary,
+    sales,
 ]

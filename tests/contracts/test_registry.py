@@ -52,6 +52,7 @@ EXPECTED_CLAIMS: dict[tuple[str, str], set[str]] = {
         "apple_countries",
         "apple_summary",
     },
+    ("toolost", "toolost_sales_2025-04.csv"): {"sales"},
     ("youtube", "Table data.csv"): {"table_data"},
     ("youtube", "analytics_report_daily.json"): {"analytics_report"},
 }

@@ -4,24 +4,28 @@ scalar `streamTotal` read by a hook."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from lake.contracts.toolost import (
+    SALES_COLUMNS,
     apple_countries,
     apple_shazam,
     apple_streams,
     apple_tracks,
+    sales,
     spotify_discovery,
     spotify_streams,
 )
 from lake.ingest.contract import Dataset
 
-from .support import FIXTURES, duckdb_rows, expect_contract_error, hook, parse_input
+from .support import FIXTURES, SANDBOX, duckdb_rows, expect_contract_error, hook, parse_input
 
 SPOTIFY = FIXTURES / "toolost" / "toolost_spotify_20250526_141126.json"
 APPLE = FIXTURES / "toolost" / "toolost_apple_20250526_141126.json"
+SALES = SANDBOX / "toolost" / "toolost_sales_2025-04.csv"  # the sandbox's layout: no real sample
 
 apple_summary = hook("toolost", "apple_summary")
 
@@ -87,3 +91,38 @@ def test_broken_apple_response_is_refused_with_a_hint() -> None:
     expect_contract_error(apple_summary, html, "unparseable", "session")
     array = parse_input(APPLE, b"[]")
     expect_contract_error(apple_summary, array, "unexpected_shape", "extract/toolost.py")
+
+
+# --- sales statements (CSV) ---------------------------------------------------------------------
+
+
+def test_sales_csv_matches_the_declared_layout_and_types(tmp_path: Path) -> None:
+    assert sales.claims(SALES.name) and not sales.claims("toolost_spotify_20250526_141126.json")
+    header, rows = duckdb_rows(sales, SALES, tmp_path)
+    assert tuple(header) == SALES_COLUMNS
+    layout = sales.match_layout(header)
+    assert layout is not None and layout.name == "v1_13_columns"
+    assert len(rows) == 57
+    assert {r["Reporting Month"] for r in rows} == {"2025-04"}
+    assert {r["Sale Month"] for r in rows} == {"2025-02", "2025-03"}
+    assert {r["Currency"] for r in rows} == {"EUR", "USD"}
+    gross = sum(Decimal(r["Gross Earnings"]) for r in rows)
+    net = sum(Decimal(r["Net Earnings"]) for r in rows)
+    assert Decimal("0") < net < gross
+    assert all(len(r["Gross Earnings"].split(".")[1]) == 8 for r in rows)
+    assert all(len(r["UPC"]) == 12 and r["UPC"].isdigit() for r in rows)
+
+
+def test_sales_csv_quoting_keeps_commas_and_quotes_in_titles(tmp_path: Path) -> None:
+    _, rows = duckdb_rows(sales, SALES, tmp_path)
+    live = next(r for r in rows if r["Store"] == "Bandcamp")
+    assert live["Release"] == "Quiet Orchards (Live, 2025)"
+    assert live["Track Title"] == 'Quiet Orchards "Live"'
+    assert live["Net Earnings"] == "2.67300000"
+    assert SALES.read_bytes().count(b"\r\n") == len(rows) + 1  # CRLF after every line
+
+
+def test_sales_primary_key_is_unique(tmp_path: Path) -> None:
+    _, rows = duckdb_rows(sales, SALES, tmp_path)
+    keys = [tuple(r[c] for c in sales.primary_key) for r in rows]
+    assert len(keys) == len(set(keys)) == 57
