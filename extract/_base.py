@@ -60,7 +60,7 @@ from extract._errors import (
     SecondFactorError,
     SourceUnavailableError,
 )
-from extract._http import CircuitBreaker, HttpClient, RetryPolicy, Timeouts
+from extract._http import CircuitBreaker, ErrorHook, HttpClient, RetryPolicy, Timeouts
 from extract._log import EventLog
 from extract._windows import Window
 from lake.config import LakePaths
@@ -222,8 +222,10 @@ class ExtractContext:
         auth: httpx.Auth | None = None,
         headers: Mapping[str, str] | None = None,
         base_url: str | None = None,
+        on_error: ErrorHook | None = None,
     ) -> HttpClient:
-        """An HTTP client on the source's base URL, sharing the source's circuit breaker."""
+        """An HTTP client on the source's base URL, sharing the source's circuit breaker;
+        `on_error` may turn a refused answer into the source's own typed error."""
         return HttpClient(
             self.source,
             base_url or self.base_url,
@@ -234,6 +236,7 @@ class ExtractContext:
             breaker=self.breaker,
             log=self.log,
             transport=self._transport,
+            on_error=on_error,
         )
 
     async def browser(self) -> BrowserSession:

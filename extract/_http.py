@@ -14,7 +14,9 @@ async with ctx.http(auth=basic_auth("anystring", creds.token)) as client:
   connections) across all the source's requests and accounts; once open, calls fail at once
   with `CircuitOpenError` until `reset_after` has passed, then one trial call is let through.
 - 401/403 raise `LoginExpiredError` (the token is wrong, revoked or lapsed), other 4xx
-  `ExtractError` with the start of the body; nothing is retried that cannot succeed.
+  `ExtractError` with the start of the body; nothing is retried that cannot succeed. A source
+  whose API says more in its error body (Meta's `{"error": {"code": 190}}` with HTTP 400)
+  passes `on_error`: it sees every refused answer first and may return its own typed error.
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ USER_AGENT = "lake-extract/1 (+https://github.com/; data lake extractor)"
 _BODY_EXCERPT = 300
 
 Sleep = Callable[[float], Awaitable[None]]
+ErrorHook = Callable[[httpx.Response], "ExtractError | None"]
+"""Classifies a refused (non-retried 4xx) answer; None = the default error."""
 
 
 @dataclass(frozen=True)
@@ -196,8 +200,10 @@ class HttpClient:
         sleep: Sleep = asyncio.sleep,
         rng: Callable[[], float] = random.random,
         transport: httpx.AsyncBaseTransport | None = None,
+        on_error: ErrorHook | None = None,
     ) -> None:
         self.source = source
+        self.on_error = on_error
         self.retry = retry or RetryPolicy()
         self.breaker = breaker or CircuitBreaker(source)
         self.log = log or EventLog(source)
@@ -379,6 +385,8 @@ class HttpClient:
         )
 
     def _refused(self, response: httpx.Response) -> ExtractError:
+        if self.on_error is not None and (own := self.on_error(response)) is not None:
+            return own
         status = response.status_code
         message = (
             f"{self.source}: {self._where(response)} answered {status} "

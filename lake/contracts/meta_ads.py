@@ -1,11 +1,13 @@
 """Meta Ads: one Marketing API dump per run (campaigns, ad sets, ads, insights as JSON).
 
-What lands: `extract/meta_ads.py` calls the Graph API (`/act_<account>/campaigns`, `/adsets`,
-`/ads`, `/insights?level=adset`; the sandbox in the demo) and saves each endpoint's records as
-`campaigns.json`, `adsets.json`, `ads.json`, `insights.json` (optionally with a suffix:
-`campaigns_<stamp>.json`). A file holds either the bare array of records (the extractor's dump,
-pages already joined) or one raw API page `{"data": [...], "paging": {...}}`; the hook accepts
-both, and an `{"error": ...}` body is refused with a hint.
+What lands: `extract/meta_ads.py` calls the Graph API (`/act_<account>`, `/campaigns`,
+`/adsets`, `/ads`, `/insights?level=adset` lifetime, `/insights?level=ad&time_increment=1`
+daily; the sandbox in the demo) and saves every response page as served:
+`ad_account.json`, `campaigns_p1.json`, `adsets_p1.json`, `ads_p1.json`, `insights_p1.json`,
+`ad_insights_daily_p1.json` (`_p2`...). A records file holds either the bare array of records
+(a dump, pages already joined, like the real sample) or one raw API page `{"data": [...],
+"paging": {...}}`; the hooks accept both, and an `{"error": ...}` body is refused with a hint.
+The ad account is one object (`{"id": "act_...", "currency", "timezone_name", ...}`).
 
 Quirks kept as written: ids are 18-digit *strings* (never cast to a number: a double loses the
 last digits); every metric is a string; `ctr` is a percentage (0.605602 means 0.6 %); budgets
@@ -21,7 +23,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from lake.contracts._helpers import Record, load_json, public_keys, records_array
+from lake.contracts._helpers import (
+    Record,
+    load_json,
+    public_keys,
+    records_array,
+    require_record,
+)
 from lake.ingest.contract import Dataset, Hook, Layout, ParseInput
 
 SOURCE = "meta_ads"
@@ -29,7 +37,8 @@ SOURCE = "meta_ads"
 _TIMESTAMP = "timestamp:%Y-%m-%dT%H:%M:%S%z"
 _FIX = (
     "re-run extract/meta_ads.py; an 'error' body usually means the access token expired "
-    "(set a fresh META_ACCESS_TOKEN) or the app hit its rate limit (wait and retry)"
+    "(set a fresh long-lived token in LAKE_META_ADS_TOKEN) or the app hit its rate limit "
+    "(wait and retry)"
 )
 
 
@@ -247,4 +256,96 @@ insights = Dataset(
     primary_key=("adset_id", "date_start", "date_stop"),
 )
 
-DATASETS = [campaigns, adsets, ads, insights]
+
+def parse_ad_account(inp: ParseInput) -> list[Record]:
+    """The ad account object (`GET /act_<id>?fields=...`) as one record; an array or a
+    `{"data": [...]}` page of accounts (e.g. `/me/adaccounts`) gives one record each."""
+    what = "the Meta Marketing API ad account response"
+    doc = load_json(inp, what=what, fix=_FIX)
+    if isinstance(doc, dict) and "data" not in doc and "error" not in doc:
+        return [public_keys(require_record(doc, inp, 0, what=what, fix=_FIX))]
+    return [public_keys(record) for record in records_array(doc, inp, what=what, fix=_FIX)]
+
+
+ad_account = Dataset(
+    source=SOURCE,
+    name="ad_account",
+    description=(
+        "The ad account (`GET /act_<id>`): id (`act_<digits>`), account_id (the digits), "
+        "name, currency (ISO code: spend and budgets are in it, never assume USD), "
+        "timezone_name (IANA; insight days are days in this zone), "
+        "timezone_offset_hours_utc (the offset when fetched), account_status (1 = active)."
+    ),
+    pattern="ad_account[._]*json",
+    format=Hook(parse_ad_account),
+    layouts=(
+        Layout(
+            "v1",
+            required=("id", "currency", "timezone_name"),
+            optional=(
+                "account_id",
+                "name",
+                "timezone_offset_hours_utc",
+                "account_status",
+                "business_name",
+                "amount_spent",
+                "spend_cap",
+            ),
+        ),
+    ),
+    types={
+        "account_status": "bigint",
+        "timezone_offset_hours_utc": "double",
+        "amount_spent": "bigint",
+        "spend_cap": "bigint",
+    },
+    primary_key=("id",),
+)
+
+ad_insights_daily = Dataset(
+    source=SOURCE,
+    name="ad_insights_daily",
+    description=(
+        "Daily delivery per ad (`/insights?level=ad&time_increment=1` over the run's window): "
+        "one row per ad and day with delivery, date_start = date_stop = the day in the ad "
+        "account's time zone; spend (account currency), impressions, clicks, reach, cpc, cpm, "
+        "ctr (a percentage), frequency, all strings as served. Overlapping runs re-send the "
+        "last days (late corrections): staging keeps the newest per ad and day."
+    ),
+    # not `insights_daily*`: the lifetime dataset's `insights[._]*json` would claim it
+    pattern="ad_insights_daily[._]*json",
+    format=Hook(records_hook("ad_insights_daily")),
+    layouts=(
+        Layout(
+            "ad_level_daily",
+            required=("ad_id", "date_start", "date_stop"),
+            optional=(
+                "account_id",
+                "account_name",
+                "campaign_id",
+                "campaign_name",
+                "adset_id",
+                "adset_name",
+                "ad_name",
+                "objective",
+                "spend",
+                "impressions",
+                "clicks",
+                "unique_clicks",
+                "inline_link_clicks",
+                "reach",
+                "frequency",
+                "cpc",
+                "cpm",
+                "cpp",
+                "ctr",
+                "actions",
+                "cost_per_action_type",
+            ),
+        ),
+    ),
+    types=insights.types,
+    primary_key=("ad_id", "date_start"),
+)
+
+DATASETS = [ad_account, campaigns, adsets, ads, insights, ad_insights_daily]

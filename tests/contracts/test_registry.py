@@ -60,7 +60,13 @@ EXPECTED_CLAIMS: dict[tuple[str, str], set[str]] = {
 # Names under which files arrive that no sample here has (other windows, re-downloads, pages).
 DOCUMENTED_NAMES = {
     "distrokid": ["dk_bank_details_20250601_120000.tsv"],
-    "meta_ads": ["campaigns_20250527.json", "ads_20250527.json", "insights_20250527.json"],
+    "meta_ads": [
+        "campaigns_20250527.json",
+        "ads_20250527.json",
+        "insights_20250527.json",
+        "ad_account.json",
+        "ad_insights_daily_p1.json",
+    ],
     "youtube": ["Table data (1).csv", "channel_daily_2025-05-27.json"],
     "mailchimp": ["reports_100.json"],
 }

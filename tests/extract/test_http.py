@@ -12,6 +12,7 @@ import pytest
 from extract._config import Secret
 from extract._errors import (
     CircuitOpenError,
+    ExtractError,
     ExtractTimeoutError,
     LayoutChangedError,
     LoginExpiredError,
@@ -175,6 +176,27 @@ def test_401_is_login_expired_and_never_retried(serve):
     assert server.hits("/x") == 1
     assert "LAKE_DEMO_TOKEN" in str(error.value)
     assert server.requests[0].headers["authorization"].startswith("Basic ")
+
+
+def test_on_error_lets_a_source_classify_its_refusals(serve):
+    body = '{"error": {"type": "OAuthException", "code": 190}}'
+    server = serve(lambda r: Reply(400 if r.path == "/expired" else 404, body))
+
+    def meta_style(response):
+        if response.status_code == 400 and response.json()["error"]["code"] == 190:
+            return LoginExpiredError("demo: the token expired", "renew it")
+        return None
+
+    async def go(path: str):
+        async with client(server.url, sleep=Sleeps(), on_error=meta_style) as http:
+            await http.get(path)
+
+    with pytest.raises(LoginExpiredError, match="token expired"):
+        asyncio.run(go("/expired"))
+    with pytest.raises(ExtractError, match="answered 404") as other:
+        asyncio.run(go("/other"))  # None from the hook: the default error
+    assert type(other.value) is ExtractError
+    assert server.hits("/expired") == 1  # never retried
 
 
 def test_offset_paging_yields_each_body_unchanged(serve):
