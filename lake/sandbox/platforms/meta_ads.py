@@ -27,6 +27,8 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -431,8 +433,32 @@ def _insight_query(world: World) -> InsightQuery:
     return InsightQuery(level, fields, start, min(end, world.last_day), increment == "1")
 
 
+class InsightCache:
+    """The last few insight reports computed, so that walking a report page by page does not
+    recompute it for every page (keyed by the world's identity and the query)."""
+
+    def __init__(self, size: int = 16) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._rows: OrderedDict[tuple[Any, ...], list[dict[str, Any]]] = OrderedDict()
+
+    def rows(self, world: World, q: InsightQuery) -> list[dict[str, Any]]:
+        key = (world.seed, world.origin, world.today, q)
+        with self._lock:
+            if key in self._rows:
+                self._rows.move_to_end(key)
+                return self._rows[key]
+        rows = insight_rows(world, q)
+        with self._lock:
+            self._rows[key] = rows
+            while len(self._rows) > self.size:
+                self._rows.popitem(last=False)
+        return rows
+
+
 def blueprint(ctx: PlatformContext) -> Blueprint:
     bp = Blueprint("meta_ads", __name__)
+    insights = InsightCache()
 
     def authorised() -> bool:
         token = request.args.get("access_token")
@@ -474,7 +500,7 @@ def blueprint(ctx: PlatformContext) -> Blueprint:
     def edge(account_id: str, edge: str) -> Response:
         def build(world: World) -> dict[str, Any]:
             if edge == "insights":
-                return _page(insight_rows(world, _insight_query(world)))
+                return _page(insights.rows(world, _insight_query(world)))
             render = EDGE_FIELDS.get(edge)
             if render is None:
                 raise GraphError(f"(#100) Unknown path components: /{edge}")
