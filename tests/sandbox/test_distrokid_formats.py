@@ -153,7 +153,7 @@ def test_layout_change_renames_the_download_link_not_the_data(
     sandbox: Sandbox, browser: httpx.Client
 ):
     assert 'id="download-bank-details"' in browser.get("/distrokid/bank/details/").text
-    sandbox.admin.set_fault("distrokid", "layout_change")
+    sandbox.admin.set_fault("distrokid", "layout_change", times=None)
     changed = browser.get("/distrokid/bank/details/").text
     assert 'id="download-bank-details"' not in changed and 'id="export-earnings"' in changed
     assert 'href="/distrokid/logout"' in changed

@@ -171,7 +171,7 @@ def test_sales_statements_in_the_contract_layout(portal: httpx.Client, world: Wo
 
 
 def test_layout_change_renames_the_statement_links(sandbox: Sandbox, portal: httpx.Client):
-    sandbox.admin.set_fault("toolost", "layout_change")
+    sandbox.admin.set_fault("toolost", "layout_change", times=None)
     page = portal.get("/toolost/royalties").text
     assert "statement-download" not in page and 'class="report-link"' in page
 

@@ -1,0 +1,113 @@
+"""DistroKid: the bank-details earnings export and the two stats pages, through the browser.
+
+What lands, per account, in `landing/distrokid/<minute>/<account>/`:
+
+- `dk_bank_details_<YYYYMMDD>_<HHMMSS>.tsv`: the "bank details" download, as the site names
+  and sends it (tab-separated, CR-only lines, 13 or 16 columns). DistroKid re-sends the whole
+  earnings history in every export and takes no date range, so every run lands it whole; the
+  window only bounds nothing here (staging keeps the newest export);
+- `streams_stats_<YYYYMMDD>_<HHMMSS>.html`: the daily-stats page as served (amCharts scripts);
+- `applemusic_stats_<YYYYMMDD>_<HHMMSS>.html`: the Apple Music stats page as served
+  (`var chartData = {...}`).
+
+Parsing is ingest's job (`lake/contracts/distrokid.py`). The pages are the HTTP response bodies
+(before any script runs), not the rendered DOM.
+
+How the real site is reached: `https://distrokid.com`, signing in with e-mail and password at
+`/signin`; DistroKid then asks for a second-factor code, taken from `LAKE_DISTROKID_OTP` or
+from the file `LAKE_DISTROKID_OTP_FILE` (the run waits for it). The session is saved per
+account and reused until it lapses; a login page met later in the run (a session that ended
+between pages) is answered by logging in again.
+
+| variable | what |
+|---|---|
+| `LAKE_DISTROKID_USERNAME`, `LAKE_DISTROKID_PASSWORD` | the DistroKid login |
+| `LAKE_DISTROKID_OTP` / `LAKE_DISTROKID_OTP_FILE` | the second-factor code / a file to wait for |
+| `LAKE_DISTROKID_BASE_URL` | another site (the sandbox: `http://127.0.0.1:<port>/distrokid`) |
+| `LAKE_DISTROKID_ACCOUNTS` | names of the DistroKid accounts (default one, "default") |
+| `LAKE_DISTROKID_BANK_PATH`, `_STATS_PATH`, `_APPLE_PATH` | page paths, if the site moves them |
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from playwright.async_api import Response
+
+from extract._base import ExtractContext, Extractor, SourceUnavailableError
+from extract._browser import BrowserSession, LoginForm
+
+SOURCE = "distrokid"
+VERSION = "1.0.0"
+BANK_PATH = "/bank/details/"
+STATS_PATH = "/stats/"
+APPLE_PATH = "/stats/applemusic/"
+DOWNLOAD = "#download-bank-details"
+
+LOGIN = LoginForm(
+    url="/signin",
+    username="input[name=email]",
+    password="input[name=password]",
+    submit="form:has(input[name=password]) button[type=submit]",
+    logged_in="a[href$='/logout']",
+    otp_input="input[name=code]",
+    otp_submit="form:has(input[name=code]) button[type=submit]",
+    error=".error",
+)
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%d_%H%M%S")
+
+
+async def open_page(ctx: ExtractContext, session: BrowserSession, path: str) -> Response:
+    """Open a logged-in page and return its response, logging in (again) when the site shows
+    the login form instead: the saved session lapsed, or ended between two pages."""
+    response = await session.goto(path)
+    if await session.wait_any({"in": LOGIN.logged_in, "login": LOGIN.username}) == "login":
+        ctx.log.info("session_expired", page=path, action="login")
+        await session.login(LOGIN)
+        response = await session.goto(path)
+        await session.wait_any({"in": LOGIN.logged_in})
+    if response is None or not response.ok:
+        status = response.status if response is not None else "no response"
+        raise SourceUnavailableError(
+            f"{SOURCE}: {ctx.log.redact.url(session.url(path))} answered {status}",
+            f"open the page in a browser to see why; retry 'lake extract {SOURCE}' later",
+        )
+    return response
+
+
+async def bank_details(ctx: ExtractContext) -> None:
+    """The whole earnings history, as the bank-details page's download link sends it."""
+    session = await ctx.browser()
+    await open_page(ctx, session, ctx.setting("BANK_PATH") or BANK_PATH)
+    await session.expect(DOWNLOAD, "the bank-details 'Download TSV' link")
+    got = await session.download(lambda page: page.click(DOWNLOAD))
+    await ctx.land(got.name, got.path, "tsv", url=got.url, dataset="bank_details")
+
+
+async def stats_page(ctx: ExtractContext, path: str, prefix: str) -> None:
+    """One stats page, landed as the site served it."""
+    session = await ctx.browser()
+    response = await open_page(ctx, session, path)
+    body = await response.body()
+    await ctx.land(f"{prefix}_{_stamp()}.html", body, "html", url=response.url)
+
+
+async def extract(ctx: ExtractContext) -> None:
+    await bank_details(ctx)
+    await stats_page(ctx, ctx.setting("STATS_PATH") or STATS_PATH, "streams_stats")
+    await stats_page(ctx, ctx.setting("APPLE_PATH") or APPLE_PATH, "applemusic_stats")
+
+
+EXTRACTOR = Extractor(
+    name=SOURCE,
+    kind="browser",
+    version=VERSION,
+    run=extract,
+    default_base_url="https://distrokid.com",
+    description="Bank-details TSV (whole history each run), daily-stats and Apple Music pages",
+    overlap_days=0,
+    first_run_days=1,
+)
