@@ -281,11 +281,12 @@ class Runner:
                 result.error = ErrorInfo.of(extractor, redact)
             else:
                 config = configs[result.source]
-                log = EventLog(result.source, redact=redact, listener=self._listener_for(result))
                 breaker = CircuitBreaker(result.source)
                 for account in config.accounts:
+                    listener = self._listener_for(result.source, account)
+                    log = EventLog(result.source, account=account, redact=redact, listener=listener)
                     outcome = await self._account(
-                        extractor, config, account, store, pool, breaker, log.bind(account)
+                        extractor, config, account, store, pool, breaker, log
                     )
                     result.accounts.append(outcome)
             failed = result.error is not None or any(a.status != "ok" for a in result.accounts)
@@ -293,10 +294,11 @@ class Runner:
             result.duration_s = time.monotonic() - started
             self._notify(result.source, None, "source_finished", status=result.status)
 
-    def _listener_for(self, result: SourceResult) -> Callable[[str, dict[str, Any]], None]:
+    def _listener_for(self, source: str, account: str) -> Callable[[str, dict[str, Any]], None]:
+        """Forward an account's log events to the listener, tagged with that account."""
+
         def forward(event: str, fields: dict[str, Any]) -> None:
-            account = result.accounts[-1].account if result.accounts else None
-            self._notify(result.source, account, event, **fields)
+            self._notify(source, account, event, **fields)
 
         return forward
 
