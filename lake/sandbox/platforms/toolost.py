@@ -131,7 +131,8 @@ def discovery_months(world: World, start: date, end: date) -> list[date]:
 
 
 def spotify_response(world: World, start: date, end: date) -> dict[str, Any]:
-    days = [d for d in world.days(start, end) if world.toolost_day(d).spotify_streams > 0]
+    daily = {d: world.toolost_day(d).spotify_streams for d in world.days(start, end)}
+    days = [d for d, n in daily.items() if n > 0]
     discovery = []
     for month in discovery_months(world, start, end):
         streams, fees = world.toolost_discovery(month)
@@ -141,8 +142,7 @@ def spotify_response(world: World, start: date, end: date) -> dict[str, Any]:
             )
     return {
         "streams": [
-            {"date": d.isoformat(), "streams": str(world.toolost_day(d).spotify_streams)}
-            for d in _shuffled(world, days)
+            {"date": d.isoformat(), "streams": str(daily[d])} for d in _shuffled(world, days)
         ],
         "discovery": discovery,
     }
@@ -228,6 +228,7 @@ def sales_rows(world: World, reporting_month: date) -> list[dict[str, str]]:
             continue
         for track in world.tracks_distributed_by("toolost"):
             quantity = world.monthly_streams(track, sale_month, store.platform)
+            title, isrc = world.title_on(track, "toolost"), world.isrc_on(track, "toolost")
             for country, units in split(quantity, world.country_weights(track)).items():
                 if units <= 0:
                     continue
@@ -246,8 +247,8 @@ def sales_rows(world: World, reporting_month: date) -> list[dict[str, str]]:
                         "Country": country,
                         "Artist": track.artist.name,
                         "Release": track.release_title,
-                        "Track Title": world.title_on(track, "toolost"),
-                        "ISRC": world.isrc_on(track, "toolost"),
+                        "Track Title": title,
+                        "ISRC": isrc,
                         "UPC": track.upc,
                         "Quantity": str(units),
                         "Currency": store.currency,
@@ -340,6 +341,14 @@ def _day(value: str | None, default: date) -> date:
 def blueprint(ctx: PlatformContext) -> Blueprint:
     bp = Blueprint("toolost", __name__)
     api = ctx.token_required("bearer")
+    statements: dict[tuple[int, date, date], bytes] = {}  # published statements are final
+
+    def statement(month: date) -> bytes:
+        world = ctx.world
+        key = (world.seed, world.origin, month)
+        if key not in statements:
+            statements[key] = sales_csv(sales_rows(world, month))
+        return statements[key]
 
     def page(heading: str, body: str) -> Response:
         html = render_template_string(_PAGE, heading=heading, body=body, prefix=ctx.prefix)
@@ -417,7 +426,6 @@ def blueprint(ctx: PlatformContext) -> Blueprint:
             return ctx.error(404, "Not Found", f"no statement {month!r}")
         if wanted not in statement_months(ctx.world):
             return ctx.error(404, "Not Found", f"no statement for {month} yet")
-        data = sales_csv(sales_rows(ctx.world, wanted))
-        return ctx.send_download(data, f"toolost_sales_{month}.csv", "text/csv")
+        return ctx.send_download(statement(wanted), f"toolost_sales_{month}.csv", "text/csv")
 
     return bp
