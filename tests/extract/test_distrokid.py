@@ -34,6 +34,7 @@ from lake.sandbox.server import Sandbox, running_sandbox
 from lake.sandbox.world import World
 from tests.extract.conftest import Stopwatch
 
+pytestmark = pytest.mark.xdist_group("distrokid")  # one Chromium and one sandbox
 TODAY = date(2026, 11, 23)
 ACCOUNT = "lanternlane"
 OPTIONS = BrowserOptions.from_env(

@@ -27,6 +27,7 @@ from lake.sandbox.server import Sandbox, running_sandbox
 from lake.sandbox.world import World
 from tests.extract.conftest import Stopwatch
 
+pytestmark = pytest.mark.xdist_group("toolost")  # one Chromium and one sandbox
 TODAY = date(2026, 11, 23)
 ACCOUNT = "lanternlane"
 API = "/toolost/api/v1/analytics/"
