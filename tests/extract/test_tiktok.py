@@ -160,7 +160,7 @@ def test_the_accounts_sessions_are_separate(aio, pool, paths, sandbox):
 def test_a_renamed_export_button_fails_with_evidence(aio, pool, paths, sandbox):
     warm = run(aio, pool, paths, sandbox, NOVA, since=TODAY - timedelta(days=2))
     assert warm.ok  # a saved session: the studio opens without a login
-    sandbox.admin.set_fault("tiktok", "layout_change")
+    sandbox.admin.set_fault("tiktok", "layout_change", times=None)
     report = run(aio, pool, paths, sandbox, NOVA)
     (account,) = report.sources[0].accounts
     assert (report.ok, account.status, account.files) == (False, "failed", [])
