@@ -1,0 +1,114 @@
+-- One row per artist, keyed by `artist_key(name)`: every artist a track, a royalty row or a
+-- Spotify for Artists account names, plus the sentinels `all_artists` (catalogue-level
+-- figures of a distributor account) and `unattributed`.
+with
+
+tracks as (
+    select
+        artist_id,
+        artist_name,
+        distributor,
+        release_date,
+        is_sentinel
+    from {{ ref('dim_track') }}
+),
+
+bank_details as (
+    select artist
+    from {{ ref('stg_distrokid__bank_details') }}
+),
+
+toolost_sales as (
+    select artist
+    from {{ ref('stg_toolost__sales') }}
+),
+
+spotify_timeline as (
+    select account
+    from {{ ref('stg_spotify__audience_timeline') }}
+),
+
+spotify_songs as (
+    select account
+    from {{ ref('stg_spotify__songs') }}
+),
+
+named as (
+    select
+        artist_name,
+        'track' as seen_in
+    from tracks
+    where not is_sentinel and artist_name is not null
+    union all
+    select
+        artist,
+        'distrokid'
+    from bank_details
+    union all
+    select
+        artist,
+        'toolost'
+    from toolost_sales
+    union all
+    select
+        account,
+        'spotify'
+    from spotify_timeline
+    union all
+    select
+        account,
+        'spotify'
+    from spotify_songs
+),
+
+artists as (
+    select
+        {{ artist_key('artist_name') }} as artist_id,
+        -- the spelling most rows use (ties: alphabetical)
+        mode(artist_name order by artist_name) as artist_name,
+        bool_or(seen_in = 'spotify') as has_spotify_account
+    from named
+    where {{ artist_key('artist_name') }} is not null
+    group by 1
+),
+
+track_facts as (
+    select
+        artist_id,
+        count(*) as n_tracks,
+        min(release_date) as first_release_date,
+        mode(distributor) as distributor
+    from tracks
+    where not is_sentinel
+    group by artist_id
+),
+
+sentinels as (
+    select
+        artist_id,
+        artist_name,
+        false as has_spotify_account
+    from (
+        values
+        ('all_artists', '(all artists: a catalogue-level figure)'),
+        ('unattributed', '(no artist known)')
+    ) as sentinel_rows (artist_id, artist_name)
+),
+
+all_artists as (
+    select * from artists
+    union all by name
+    select * from sentinels
+)
+
+select
+    all_artists.artist_id,
+    all_artists.artist_name,
+    track_facts.distributor,
+    coalesce(track_facts.n_tracks, 0) as n_tracks,
+    track_facts.first_release_date,
+    all_artists.has_spotify_account,
+    all_artists.artist_id in ('all_artists', 'unattributed') as is_sentinel
+from all_artists
+left join track_facts
+    on all_artists.artist_id = track_facts.artist_id

@@ -1,0 +1,155 @@
+-- One row per track, keyed by the normalised ISRC; platform tracks no rule could match get
+-- a row of their own (`unmatched:<platform>:<artist>:<title>`), and two sentinel rows stand
+-- for "every track" (catalogue-level figures) and "no track known" (rows without an ISRC).
+with
+
+tracks_matched as (
+    select
+        platform,
+        platform_track_id,
+        isrc_as_written,
+        platform_title,
+        platform_artist,
+        artist_id,
+        title_key,
+        upc,
+        release_title,
+        release_date,
+        isrc,
+        match_method
+    from {{ ref('int_tracks_matched') }}
+),
+
+ranked_methods as (
+    select
+        *,
+        case match_method
+            when 'exact_isrc' then 1
+            when 'normalised_isrc' then 2
+            when 'title' then 3
+            when 'alias_seed' then 4
+        end as method_rank,
+        case platform
+            when 'distrokid' then 1
+            when 'toolost_sales' then 2
+            when 'toolost_apple' then 3
+            when 'spotify' then 4
+        end as platform_rank
+    from tracks_matched
+    where isrc is not null
+),
+
+isrc_tracks as (
+    select
+        isrc as track_id,
+        isrc,
+        -- canonical fields: the distributor's (DistroKid, then TooLost's statement), then
+        -- TooLost's Apple totals, then Spotify
+        arg_min(platform_title, platform_rank) as track_title,
+        arg_min(platform_artist, platform_rank) filter (where platform_artist is not null)
+            as artist_name,
+        arg_min(upc, platform_rank) filter (where upc is not null) as upc,
+        arg_min(release_title, platform_rank) filter (where release_title is not null)
+            as release_title,
+        min(release_date) as release_date,
+        case
+            when bool_or(platform = 'distrokid') then 'distrokid'
+            when bool_or(platform in ('toolost_sales', 'toolost_apple')) then 'toolost'
+        end as distributor,
+        any_value(platform_title) filter (where platform = 'distrokid') as distrokid_title,
+        any_value(platform_title) filter (where platform = 'toolost_sales') as toolost_title,
+        any_value(isrc_as_written) filter (where platform in ('toolost_sales', 'toolost_apple'))
+            as toolost_isrc_as_written,
+        any_value(platform_title) filter (where platform = 'toolost_apple')
+            as toolost_apple_title,
+        string_agg(distinct platform_title, ' | ' order by platform_title)
+            filter (where platform = 'spotify') as spotify_title,
+        arg_max(match_method, method_rank) filter (where platform = 'spotify')
+            as spotify_match_method,
+        -- the weakest evidence any platform's row was merged on
+        arg_max(match_method, method_rank) as match_method,
+        string_agg(distinct platform, ',' order by platform) as platforms
+    from ranked_methods
+    group by isrc
+),
+
+unmatched_tracks as (
+    select
+        'unmatched:' || platform || ':' || coalesce(artist_id, 'unknown') || ':'
+        || coalesce({{ artist_key('platform_title') }}, 'untitled') as track_id,
+        null::varchar as isrc,
+        any_value(platform_title) as track_title,
+        any_value(platform_artist) as artist_name,
+        any_value(upc) as upc,
+        any_value(release_title) as release_title,
+        min(release_date) as release_date,
+        null::varchar as distributor,
+        null::varchar as distrokid_title,
+        null::varchar as toolost_title,
+        null::varchar as toolost_isrc_as_written,
+        null::varchar as toolost_apple_title,
+        any_value(platform_title) filter (where platform = 'spotify') as spotify_title,
+        any_value(match_method) filter (where platform = 'spotify') as spotify_match_method,
+        'unmatched' as match_method,
+        any_value(platform) as platforms
+    from tracks_matched
+    where isrc is null
+    group by 1
+),
+
+sentinels as (
+    select
+        track_id,
+        null::varchar as isrc,
+        track_title,
+        null::varchar as artist_name,
+        null::varchar as upc,
+        null::varchar as release_title,
+        null::date as release_date,
+        null::varchar as distributor,
+        null::varchar as distrokid_title,
+        null::varchar as toolost_title,
+        null::varchar as toolost_isrc_as_written,
+        null::varchar as toolost_apple_title,
+        null::varchar as spotify_title,
+        null::varchar as spotify_match_method,
+        'sentinel' as match_method,
+        null::varchar as platforms
+    from (
+        values
+        ('all_tracks', '(all tracks: a catalogue- or artist-level figure)'),
+        ('unattributed', '(no track: the source row names no ISRC or matching title)')
+    ) as sentinel_rows (track_id, track_title)
+),
+
+all_tracks as (
+    select * from isrc_tracks
+    union all by name
+    select * from unmatched_tracks
+    union all by name
+    select * from sentinels
+)
+
+select
+    track_id,
+    isrc,
+    track_title,
+    coalesce(
+        {{ artist_key('artist_name') }},
+        case when track_id = 'all_tracks' then 'all_artists' else 'unattributed' end
+    ) as artist_id,
+    artist_name,
+    release_title,
+    release_date,
+    upc,
+    distributor,
+    distrokid_title,
+    toolost_title,
+    toolost_isrc_as_written,
+    toolost_apple_title,
+    spotify_title,
+    spotify_match_method,
+    match_method,
+    platforms,
+    track_id in ('all_tracks', 'unattributed') as is_sentinel
+from all_tracks
