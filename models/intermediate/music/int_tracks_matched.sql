@@ -242,4 +242,12 @@ resolved as (
             and keyed.title_key = title_candidates.title_key
 )
 
-select * from resolved
+select
+    *,
+    -- the dim_track key: the ISRC, else a stable id of the unmatched platform track
+    coalesce(
+        isrc,
+        'unmatched:' || platform || ':' || coalesce(artist_id, 'unknown') || ':'
+        || coalesce({{ artist_key('platform_title') }}, 'untitled')
+    ) as track_id
+from resolved

@@ -16,7 +16,8 @@ tracks_matched as (
         release_title,
         release_date,
         isrc,
-        match_method
+        match_method,
+        track_id
     from {{ ref('int_tracks_matched') }}
 ),
 
@@ -75,8 +76,7 @@ isrc_tracks as (
 
 unmatched_tracks as (
     select
-        'unmatched:' || platform || ':' || coalesce(artist_id, 'unknown') || ':'
-        || coalesce({{ artist_key('platform_title') }}, 'untitled') as track_id,
+        track_id,
         null::varchar as isrc,
         any_value(platform_title) as track_title,
         any_value(platform_artist) as artist_name,
@@ -94,7 +94,7 @@ unmatched_tracks as (
         any_value(platform) as platforms
     from tracks_matched
     where isrc is null
-    group by 1
+    group by track_id
 ),
 
 sentinels as (
