@@ -134,7 +134,7 @@ def test_every_profile_lands_its_graphql_answers_and_ingest_reads_them(aio, pool
 
 def test_an_incremental_run_captures_the_seven_day_range(aio, pool, paths, sandbox):
     env = sandbox_env(sandbox, LAKE_LINKTREE_ACCOUNTS="novareyes")
-    assert run(aio, pool, paths, sandbox, env=env).ok
+    assert run(aio, pool, paths, sandbox, env=env, since=TODAY - timedelta(days=20)).ok
     later = date.fromisoformat(sandbox.admin.advance(2))
     sandbox.admin.clear_requests()
     second = run(aio, pool, paths, sandbox, env=env, today=later)
@@ -156,7 +156,8 @@ def test_an_incremental_run_captures_the_seven_day_range(aio, pool, paths, sandb
 
 def test_a_page_that_sends_no_graphql_fails_and_lands_nothing(aio, pool, paths, sandbox):
     env = sandbox_env(sandbox, LAKE_LINKTREE_ACCOUNTS="bluefrog", LAKE_LINKTREE_CAPTURE_TIMEOUT="3")
-    assert run(aio, pool, paths, sandbox, env=env).ok  # a saved session from here on
+    # a saved session from here on (a short first run: the 7-day range)
+    assert run(aio, pool, paths, sandbox, env=env, since=TODAY - timedelta(days=3)).ok
     sandbox.admin.set_fault("linktree", "layout_change", times=None)
     report = run(aio, pool, paths, sandbox, env=env)
     (account,) = report.sources[0].accounts
@@ -180,6 +181,7 @@ def test_linktree_down_while_spotify_and_tiktok_land(tmp_path, server, monkeypat
     env = sandbox_env(
         server, "linktree", "spotify", "tiktok",
         LAKE_SPOTIFY_ACCOUNTS="The Quiet Hours", LAKE_TIKTOK_ACCOUNTS="novareyes.sounds",
+        LAKE_TIKTOK_VIDEO_REFRESH_DAYS="0",  # the export, and videos of the last days only
         LAKE_EXTRACT_TODAY=TODAY.isoformat(), LAKE_ROOT=str(root),
         LAKE_BROWSER_PATH=OPTIONS.executable or "",
     )  # fmt: skip
@@ -198,5 +200,5 @@ def test_linktree_down_while_spotify_and_tiktok_land(tmp_path, server, monkeypat
     assert "come back in 30 s" in error["message"]
     assert len(failed["accounts"]) == 3 and all(a["files"] == [] for a in failed["accounts"])
     landed = {s["source"]: s["files"] for s in report["sources"]}
-    assert landed["spotify"] == 2 and landed["tiktok"] > 1
+    assert landed["spotify"] == 2 and landed["tiktok"] >= 1
     assert not list((root / "landing").glob("linktree/**/*.json"))
