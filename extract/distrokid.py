@@ -26,6 +26,7 @@ between pages) is answered by logging in again.
 | `LAKE_DISTROKID_BASE_URL` | another site (the sandbox: `http://127.0.0.1:<port>/distrokid`) |
 | `LAKE_DISTROKID_ACCOUNTS` | names of the DistroKid accounts (default one, "default") |
 | `LAKE_DISTROKID_BANK_PATH`, `_STATS_PATH`, `_APPLE_PATH` | page paths, if the site moves them |
+| `LAKE_DISTROKID_DOWNLOAD_TIMEOUT` | seconds the export may take (default: the browser's, 300) |
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from datetime import UTC, datetime
 
 from playwright.async_api import Response
 
-from extract._base import ExtractContext, Extractor, SourceUnavailableError
+from extract._base import ConfigError, ExtractContext, Extractor, SourceUnavailableError
 from extract._browser import BrowserSession, LoginForm
 
 SOURCE = "distrokid"
@@ -78,12 +79,32 @@ async def open_page(ctx: ExtractContext, session: BrowserSession, path: str) -> 
     return response
 
 
+def download_timeout(ctx: ExtractContext) -> float | None:
+    """`LAKE_DISTROKID_DOWNLOAD_TIMEOUT` seconds, else the browser's download timeout."""
+    value = ctx.setting("DOWNLOAD_TIMEOUT")
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if seconds <= 0:
+        raise ConfigError(
+            f"LAKE_DISTROKID_DOWNLOAD_TIMEOUT={value!r} is not a positive number of seconds",
+            "set it to e.g. 300, or unset it",
+        )
+    return seconds
+
+
 async def bank_details(ctx: ExtractContext) -> None:
     """The whole earnings history, as the bank-details page's download link sends it."""
     session = await ctx.browser()
     await open_page(ctx, session, ctx.setting("BANK_PATH") or BANK_PATH)
     await session.expect(DOWNLOAD, "the bank-details 'Download TSV' link")
-    got = await session.download(lambda page: page.click(DOWNLOAD))
+    # the export is built before it starts: the download timeout, not the click's, bounds it
+    got = await session.download(
+        lambda page: page.click(DOWNLOAD, no_wait_after=True), timeout=download_timeout(ctx)
+    )
     await ctx.land(got.name, got.path, "tsv", url=got.url, dataset="bank_details")
 
 

@@ -73,18 +73,23 @@ def _stamp() -> str:
 
 
 async def open_logged_in(
-    ctx: ExtractContext, session: BrowserSession, path: str, ready: dict[str, str]
+    ctx: ExtractContext,
+    session: BrowserSession,
+    path: str,
+    ready: dict[str, str],
+    timeout: float | None = None,
 ) -> str:
-    """Open `path` and wait for one of `ready` (name -> selector); log in again first when the
-    portal shows its login page (a lapsed token or session). Returns the name seen."""
+    """Open `path` and wait (up to `timeout` s, default the action timeout) for one of `ready`
+    (name -> selector); log in again first when the portal shows its login page (a lapsed
+    token or session). Returns the name seen."""
     await session.goto(path)
-    seen = await session.wait_any({**ready, "login": LOGIN.username})
+    seen = await session.wait_any({**ready, "login": LOGIN.username}, timeout)
     if seen == "login":
         ctx.log.info("session_expired", page=path, action="login")
         await session.login(LOGIN)
         if not _same_page(session.page.url, session.url(path)):  # the portal went elsewhere
             await session.goto(path)
-        seen = await session.wait_any(ready)
+        seen = await session.wait_any(ready, timeout)
     return seen
 
 
@@ -114,7 +119,10 @@ async def analytics(ctx: ExtractContext, service: str) -> None:
     path = f"{ANALYTICS_PAGE.format(service=service)}?{query}"
     session.page.on("response", capture)
     try:
-        seen = await open_logged_in(ctx, session, path, {"loaded": LOADED, "failed": FAILED})
+        # the page fetches the whole window's figures: allow it a page load's time
+        ready = {"loaded": LOADED, "failed": FAILED}
+        limit = session.options.navigation_timeout
+        seen = await open_logged_in(ctx, session, path, ready, limit)
     finally:
         session.page.remove_listener("response", capture)
     answered = [r for r in captured if r.status == 200]
@@ -161,7 +169,7 @@ async def sales(ctx: ExtractContext) -> None:
     new = sorted(m for m in months if (m > last if last else first is None or m >= first))
     for month in new:
         link = f'{STATEMENT_LINK.split("[")[0]}[data-month="{month}"]'
-        got = await session.download(lambda page, link=link: page.click(link))
+        got = await session.download(lambda page, link=link: page.click(link, no_wait_after=True))
         await ctx.land(got.name, got.path, "csv", url=got.url, dataset="sales")
     newest = max([*new, *([last] if last else [])], default=None)
     if newest:

@@ -38,7 +38,7 @@ pytestmark = pytest.mark.xdist_group("distrokid")  # one Chromium and one sandbo
 TODAY = date(2026, 11, 23)
 ACCOUNT = "lanternlane"
 OPTIONS = BrowserOptions.from_env(
-    {}, action_timeout=3, navigation_timeout=10, download_timeout=4, second_factor_timeout=5
+    {}, action_timeout=6, navigation_timeout=20, download_timeout=20, second_factor_timeout=5
 )
 ASKS_CODE = SandboxConfig(two_factor=frozenset({"distrokid"}))
 
@@ -186,13 +186,20 @@ def test_a_renamed_download_link_fails_with_evidence_and_lands_nothing(aio, pool
 
 
 def test_a_stalled_download_times_out_and_nothing_half_lands(aio, pool, paths, sandbox):
-    sandbox.admin.set_fault("distrokid", "stall_download", stall=30)
+    sandbox.admin.set_fault("distrokid", "stall_download", stall=60)
+    env = sandbox_env(sandbox, LAKE_DISTROKID_DOWNLOAD_TIMEOUT="3")
     with Stopwatch() as watch:
-        report = run(aio, pool, paths, sandbox)
+        report = run(aio, pool, paths, sandbox, env=env)
     error = report.sources[0].accounts[0].error
-    assert error.type == "ExtractTimeoutError" and "did not finish within 4 s" in error.message
-    assert watch.elapsed < 20  # not the 30 s stall, let alone a hang
+    assert error.type == "ExtractTimeoutError" and "did not finish within 3 s" in error.message
+    assert watch.elapsed < 40  # not the 60 s stall, let alone a hang
     assert not list(paths.landing.rglob("*.tsv")) and not list(paths.landing.rglob("*.html"))
+
+
+def test_a_bad_download_timeout_setting_is_a_config_error(aio, pool, paths, sandbox):
+    env = sandbox_env(sandbox, LAKE_DISTROKID_DOWNLOAD_TIMEOUT="soon")
+    error = run(aio, pool, paths, sandbox, env=env).sources[0].accounts[0].error
+    assert error.type == "ConfigError" and "'soon'" in error.message
 
 
 def test_a_session_ending_between_pages_logs_in_again_and_completes(aio, pool, paths, sandbox):

@@ -33,7 +33,7 @@ ACCOUNT = "lanternlane"
 API = "/toolost/api/v1/analytics/"
 RECENT = TODAY - timedelta(days=10)  # a short first window where the test is about the login
 OPTIONS = BrowserOptions.from_env(
-    {}, action_timeout=4, navigation_timeout=10, download_timeout=5, second_factor_timeout=3
+    {}, action_timeout=6, navigation_timeout=20, download_timeout=20, second_factor_timeout=3
 )
 
 

@@ -131,7 +131,8 @@ def discovery_months(world: World, start: date, end: date) -> list[date]:
 
 
 def spotify_response(world: World, start: date, end: date) -> dict[str, Any]:
-    daily = {d: world.toolost_day(d).spotify_streams for d in world.days(start, end)}
+    tracks = world.tracks_distributed_by("toolost")
+    daily = {d: sum(world.streams(t, d) for t in tracks) for d in world.days(start, end)}
     days = [d for d, n in daily.items() if n > 0]
     discovery = []
     for month in discovery_months(world, start, end):
@@ -157,13 +158,11 @@ def apple_response(world: World, start: date, end: date) -> dict[str, Any]:
     days = world.days(start, end)
     tracks = world.tracks_distributed_by("toolost")
     totals = [(d, world.toolost_day(d)) for d in _shuffled(world, days)]
-    per_track: dict[Track, int] = {}
+    per_track = {t: sum(world.streams(t, d, "apple_music") for d in days) for t in tracks}
     countries: dict[str, int] = defaultdict(int)
-    for track in tracks:
-        for day in days:
-            for country, n in world.streams_by_country(track, day, "apple_music").items():
-                countries[country] += n
-                per_track[track] = per_track.get(track, 0) + n
+    for track in tracks:  # each track's window split over its listeners' countries
+        for country, n in split(per_track[track], world.country_weights(track)).items():
+            countries[country] += n
     ranked = sorted((t for t in tracks if per_track[t] > 0), key=lambda t: -per_track[t])
     return {
         "totalStreams": [
