@@ -2,15 +2,18 @@
 
 For each landing file not yet in the ledger: find the contracts that claim it, read it with
 DuckDB, match a layout, check typed columns, and write Parquet with lineage columns to
-`raw/_source=<src>/_dataset=<name>/_date=<landing date>/<sha256>.parquet`. Rows that cannot
-be read or typed go to the rejects table `quarantine/_rows/...`; a file that fails its
-contract is copied to `quarantine/<source>/...` beside a JSON reason. The ledger row is
-written last, so a crash at any point leaves outputs the next run overwrites or sweeps.
+`raw/_source=<src>/_dataset=<name>/_date=<landing date>/<key>.parquet` (key: the SHA-256 of
+the bytes, or of the bytes and the account when the landing metadata names one: see
+`LandingFile.ingest_key`). Rows that cannot be read or typed go to the rejects table
+`quarantine/_rows/...`; a file that fails its contract is copied to `quarantine/<source>/...`
+beside a JSON reason. The ledger row is written last, so a crash at any point leaves outputs
+the next run overwrites or sweeps.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import secrets
@@ -54,6 +57,18 @@ class LandingFile:
     size: int
     landed_at: datetime
     metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ingest_key(self) -> str:
+        """What "exactly once" counts: the file's bytes, and the account they belong to.
+
+        Two accounts can receive byte-identical answers (two Linktree profiles with no
+        subscribers yet): those are two facts, not one file landed twice. Without an account
+        in the landing metadata the key is the SHA-256 of the bytes."""
+        account = self.metadata.get("account")
+        if account in (None, ""):
+            return self.sha256
+        return hashlib.sha256(f"{self.sha256}\naccount={account}".encode()).hexdigest()
 
     @property
     def dataset_hint(self) -> str | None:
@@ -290,8 +305,8 @@ class Ingestor:
         seen: set[str],
         retry: set[str],
     ) -> FileOutcome | None:
-        sha = landing_file.sha256
-        retrying = sha in retry
+        sha = landing_file.ingest_key
+        retrying = sha in retry or landing_file.sha256 in retry
         if landing_file.rel_path in seen and not retrying:
             return None
         existing = ledger.get(sha)
@@ -334,7 +349,7 @@ class Ingestor:
         now = utc_now().isoformat()
         ledger.record(
             LedgerRow(
-                sha256=landing_file.sha256,
+                sha256=landing_file.ingest_key,
                 status=outcome.status,
                 source=landing_file.source,
                 name=landing_file.name,
@@ -600,7 +615,7 @@ class _PartWriter:
         raw_target: Path | None = None
         if rows_raw > 0:
             for index, produced in enumerate(good):
-                name = f"{self.file.sha256}{suffix}{f'-p{index}' if index else ''}.parquet"
+                name = f"{self.file.ingest_key}{suffix}{f'-p{index}' if index else ''}.parquet"
                 staged.append((produced, self.paths.raw / partition / name))
             raw_target = staged[0][1]
         rejects = parse_rejects + typed_rejects
@@ -612,7 +627,7 @@ class _PartWriter:
                 self.paths.quarantine
                 / REJECTS_DIR
                 / partition
-                / f"{self.file.sha256}{suffix}.parquet"
+                / f"{self.file.ingest_key}{suffix}.parquet"
             )
             staged.append((tmp, rejects_target))
         output = DatasetOutput(
