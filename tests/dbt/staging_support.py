@@ -66,7 +66,11 @@ def ingest(lake_root: Path) -> None:
 
 def build_sources(lake_root: Path, work_dir: Path, *sources: str) -> StagingBuild:
     """`dbt build` the given sources (`meta_ads`, or `distrokid.streams_daily` for one
-    table), the staging models downstream of them and all their tests."""
+    table), the staging models downstream of them and all their tests (not the marts)."""
     selectors = [f"source:{source}+" for source in sources]
-    result = run_dbt(["build", "--select", *selectors], lake_root=lake_root, work_dir=work_dir)
+    # the curated marts downstream need other sources and seeds: staging only
+    layers = ["--exclude", "path:models/intermediate", "path:models/marts"]
+    result = run_dbt(
+        ["build", "--select", *selectors, *layers], lake_root=lake_root, work_dir=work_dir
+    )
     return StagingBuild(result, lake_root)

@@ -49,7 +49,7 @@ def _tests(build: dbtRunnerResult) -> list:
 
 def test_fixture_models_build(fixture_build: dbtRunnerResult) -> None:
     models = [r for r in fixture_build.result.results if r.node.resource_type == "model"]
-    assert len(models) == 6
+    assert len(models) == 7
     assert [(r.node.name, str(r.status)) for r in models if str(r.status) != "success"] == []
 
 
@@ -85,6 +85,7 @@ def test_each_generic_test_is_proven_to_pass_and_to_fail(
         "relationships_where",
         "row_count_between",
         "unique_combination_of_columns",
+        "values_agree_within",
     }
     unproven = {
         name: proven[name] for name in generic_test_names() if proven[name] != {"pass", "fail"}
