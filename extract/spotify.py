@@ -1,15 +1,22 @@
-"""Spotify for Artists: per artist, the audience timeline and the songs CSV downloads.
+"""Spotify for Artists: per artist, the audience timeline, the songs table and every song's
+timeline (CSV downloads).
 
 What lands, per artist (the account, from `LAKE_SPOTIFY_ACCOUNTS`, is the artist's name as the
 team page shows it): `landing/spotify/<minute>/<artist>/<Artist>-audience-timeline.csv`
-(`date,listeners,streams,followers`) and `<Artist>-songs-all.csv` (`song,listeners,streams,
-saves,release_date`), both unchanged as downloaded (UTF-8 BOM, the artist only in the file
-name). Parsing is ingest's job (`lake/contracts/spotify.py`).
+(`date,listeners,streams,followers`), `<Artist>-songs-all.csv` (`song,listeners,streams,
+saves,release_date`) and, for each song the Songs page links to, that song page's timeline
+download `<Artist>-song-<track id>-timeline.csv` (`date,streams,listeners,saves`), all
+unchanged as downloaded (UTF-8 BOM, the artist only in the file name). A song timeline holds
+no title: its landing metadata carries `spotify_track_id` (from the song's link) and
+`song_title` (the link's text, as the Songs page shows it). Parsing is ingest's job
+(`lake/contracts/spotify.py`).
 
-Incremental: the Audience page offers fixed windows (last 7 days, last 28 days, last 12
-months, since 2015); the run picks the smallest that covers its window (the last fetched day
-minus 3 days of overlap, to yesterday), so a daily run downloads 7 days and the first run the
-whole history. The songs download is the all-time table (a snapshot): it lands whole each run.
+Incremental: the Audience page and each song page offer fixed windows (last 7 days, last 28
+days, last 12 months, since 2015); the run picks the smallest that covers its window (the last
+fetched day minus 3 days of overlap, to yesterday), so a daily run downloads 7 days and the
+first run the whole history. The songs download is the all-time table (a snapshot): it lands
+whole each run. Song pages are reached through the Songs page's links, one after the other in
+the same browser page (no fixed waits: each step waits for its element).
 
 How the real site is reached: `https://artists.spotify.com` with the team member's login
 (`LAKE_SPOTIFY_USERNAME` / `LAKE_SPOTIFY_PASSWORD`, a second factor through `LAKE_SPOTIFY_OTP`
@@ -20,13 +27,15 @@ run) before the first production run.
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlparse
 
 from extract._base import ExtractContext, Extractor, LayoutChangedError
 from extract._browser import LoginForm
 
 SOURCE = "spotify"
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 OVERLAP_DAYS = 3
 # the timeline windows the Audience page offers: option value -> days up to yesterday
 # (None: the whole history)
@@ -53,6 +62,19 @@ TIMELINE_RANGE = "select#timeline-range"
 TIMELINE_LINK = "a#download-timeline"
 SONGS_TAB = "a#songs-tab"
 SONGS_LINK = "a#download-songs"
+SONG_LINK = "a.song-link"  # one per song on the Songs page, to the song's page
+SONGS_EMPTY = "#songs-empty"  # the Songs page of an artist without released songs
+# a song page's address: .../song/<22-character Spotify track id>/...
+SONG_ID = re.compile(r"/song/([0-9A-Za-z]{22})(?:/|$)")
+
+
+@dataclass(frozen=True)
+class Song:
+    """A song as the Songs page links to it."""
+
+    track_id: str
+    title: str
+    url: str
 
 
 def timeline_window(ctx: ExtractContext) -> str:
@@ -113,10 +135,61 @@ async def songs(ctx: ExtractContext) -> None:
     await ctx.land(got.name, got.path, "csv", url=got.url, dataset="songs")
 
 
+async def song_links(ctx: ExtractContext) -> list[Song]:
+    """The songs the open Songs page links to, in its order (each track id once)."""
+    session = await ctx.browser()
+    seen = await session.wait_any({"songs": SONG_LINK, "empty": SONGS_EMPTY})
+    if seen == "empty":
+        ctx.log.info("songs", count=0)
+        return []
+    pairs = await session.page.locator(SONG_LINK).evaluate_all(
+        "links => links.map(a => [a.getAttribute('href') || '', a.textContent || ''])"
+    )
+    found: dict[str, Song] = {}
+    for href, text in pairs:
+        url = urljoin(session.page.url, href)
+        match = SONG_ID.search(urlparse(url).path)
+        title = " ".join(text.split())
+        if match is None or not title:
+            raise LayoutChangedError(
+                f"{SOURCE}: a song link on the Songs page of '{ctx.account}' has no track id "
+                f"or no title ({href!r}, {title!r})",
+                f"compare the saved page with SONG_LINK and SONG_ID in extract/{SOURCE}.py",
+            )
+        found.setdefault(match.group(1), Song(match.group(1), title, url))
+    ctx.log.info("songs", count=len(found))
+    return list(found.values())
+
+
+async def song_timeline(ctx: ExtractContext, song: Song, window: str) -> None:
+    """One song page: choose the window, download its timeline, land it with the song."""
+    session = await ctx.browser()
+    await session.ensure_logged_in(song.url, LOGIN)
+    await session.expect(TIMELINE_RANGE, "the song's timeline window selector")
+    await session.page.select_option(TIMELINE_RANGE, window)
+    await session.expect(TIMELINE_LINK, "the song's timeline download button")
+    got = await session.download(lambda page: page.click(TIMELINE_LINK))
+    await ctx.land(
+        got.name,
+        got.path,
+        "csv",
+        url=got.url,
+        dataset="song_timeline",
+        extra={
+            "spotify_track_id": song.track_id,
+            "song_title": song.title,
+            "timeline_window": window,
+        },
+    )
+
+
 async def extract(ctx: ExtractContext) -> None:
     audience_url = await artist_page(ctx)
     await timeline(ctx, audience_url)
     await songs(ctx)
+    window = timeline_window(ctx)
+    for song in await song_links(ctx):
+        await song_timeline(ctx, song, window)
 
 
 EXTRACTOR = Extractor(
@@ -125,7 +198,7 @@ EXTRACTOR = Extractor(
     version=VERSION,
     run=extract,
     default_base_url="https://artists.spotify.com",
-    description="Audience timeline and songs CSV downloads, per artist",
+    description="Audience timeline, songs and per-song timeline CSV downloads, per artist",
     requires=("username", "password"),
     overlap_days=OVERLAP_DAYS,
     first_run_days=3650,  # the first run takes the whole history ('since 2015')

@@ -1,9 +1,12 @@
-"""Spotify for Artists: the audience timeline and the songs table (CSV downloads).
+"""Spotify for Artists: the audience timeline, the songs table and each song's timeline
+(CSV downloads).
 
 What lands: `extract/spotify.py` signs in to artists.spotify.com (the sandbox in the demo) and
-saves the CSV downloads as served, under Spotify's own names: `<Artist>-audience-timeline.csv`
-and `<Artist>-songs-all.csv`. Both start with a UTF-8 BOM. The artist is only in the file name:
-the engine keeps `_source_file`, and staging reads the artist from it (no hook needed).
+saves the CSV downloads as served, under Spotify's own names: `<Artist>-audience-timeline.csv`,
+`<Artist>-songs-all.csv` and, per song, `<Artist>-song-<track id>-timeline.csv`. All start
+with a UTF-8 BOM. The artist is only in the file name: the engine keeps `_source_file`, and
+staging reads the artist from it (no hook needed). A song's title is in no file: the
+extractor puts it (and the track id) in the landing metadata.
 
 Path through the lake: `extract/spotify.py` -> `landing/spotify/<batch>/` ->
 `raw/_source=spotify/_dataset=<name>/` -> `models/staging/spotify/`.
@@ -56,4 +59,33 @@ songs = Dataset(
     primary_key=("song", "release_date"),
 )
 
-DATASETS = [audience_timeline, songs]
+# A Spotify track id: 22 base-62 characters. The song pattern spells it out so that an artist
+# whose name holds "-song-" ("Sing-song-Sisters-audience-timeline.csv") is not claimed.
+TRACK_ID_GLOB = "[0-9A-Za-z]" * 22
+
+song_timeline = Dataset(
+    source=SOURCE,
+    name="song_timeline",
+    description=(
+        "One song's streams, listeners and saves per day from the song page's timeline "
+        "download, `<Artist>-song-<22-character Spotify track id>-timeline.csv`. SANDBOX "
+        "LAYOUT (no real sample exists yet; check it against a real download): a UTF-8 BOM, "
+        "LF line endings, header `date,streams,listeners,saves`, ISO dates oldest first "
+        "(one row per day of the chosen window: 7 days, 28 days, 12 months or since 2015), "
+        "counts as plain integers, nothing quoted. The artist and the track id are in the "
+        "file name; the song's title only in the landing metadata (`song_title`, with "
+        "`spotify_track_id`). Downloads overlap; the last two days are provisional."
+    ),
+    pattern=f"*-song-{TRACK_ID_GLOB}-timeline.csv",
+    format=Csv(),
+    layouts=(Layout("v1", required=("date", "streams", "listeners", "saves")),),
+    types={
+        "date": "date:%Y-%m-%d",
+        "streams": "bigint",
+        "listeners": "bigint",
+        "saves": "bigint",
+    },
+    primary_key=("date",),
+)
+
+DATASETS = [audience_timeline, songs, song_timeline]

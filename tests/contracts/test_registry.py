@@ -42,6 +42,7 @@ EXPECTED_CLAIMS: dict[tuple[str, str], set[str]] = {
     ("meta_ads", "insights.json"): {"insights"},
     ("spotify", "Blue Frog-audience-timeline.csv"): {"audience_timeline"},
     ("spotify", "Blue Frog-songs-all.csv"): {"songs"},
+    ("spotify", "Blue Frog-song-iTEaqDP6nqTy6GfX4derCk-timeline.csv"): {"song_timeline"},
     ("tiktok", "Overview_2024-05-28_1748345895_zone.a0.zip"): {"overview"},
     ("tiktok", "video_7372781234567890123.json"): {"video_stats"},
     ("toolost", "toolost_spotify_20250526_141126.json"): {"spotify_streams", "spotify_discovery"},

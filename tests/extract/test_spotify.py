@@ -1,6 +1,7 @@
-"""extract/spotify.py end to end against the sandbox's Spotify for Artists: both downloads per
-artist landed unchanged and ingested with zero rejects, the smallest timeline window on an
-incremental run, a slow site, and a session that expires between the two downloads."""
+"""extract/spotify.py end to end against the sandbox's Spotify for Artists: the audience, songs
+and per-song timeline downloads of every artist landed unchanged (songs with their track id
+and title in the metadata) and ingested with zero rejects, the smallest timeline window on an
+incremental run, a slow site, and a session that expires between the downloads."""
 
 from __future__ import annotations
 
@@ -21,7 +22,13 @@ from lake.config import LakePaths
 from lake.ingest.engine import Ingestor
 from lake.landing import SyncLandingStore
 from lake.sandbox.cli import env_lines
-from lake.sandbox.platforms.spotify import songs_csv, timeline_csv
+from lake.sandbox.entities import Artist, Track
+from lake.sandbox.platforms.spotify import (
+    released_songs,
+    song_timeline_csv,
+    songs_csv,
+    timeline_csv,
+)
 from lake.sandbox.server import Sandbox, running_sandbox
 from lake.sandbox.world import World
 from tests.extract.conftest import Stopwatch
@@ -86,6 +93,10 @@ def landed(paths: LakePaths, report: RunReport) -> dict[tuple[str, str], bytes]:
     }
 
 
+def song_file(artist: Artist, track: Track) -> str:
+    return f"{artist.name}-song-{track.spotify_id}-timeline.csv"
+
+
 def logins(sandbox: Sandbox) -> int:
     return sum(
         1
@@ -94,7 +105,7 @@ def logins(sandbox: Sandbox) -> int:
     )
 
 
-def test_every_artist_lands_both_downloads_unchanged_and_ingest_reads_them(
+def test_every_artist_lands_all_downloads_unchanged_and_ingest_reads_them(
     aio, pool, paths, sandbox
 ):
     report = run(aio, pool, paths, sandbox)
@@ -108,23 +119,45 @@ def test_every_artist_lands_both_downloads_unchanged_and_ingest_reads_them(
             world, artist, "all"
         )
         expected[(artist.name, f"{artist.name}-songs-all.csv")] = songs_csv(world, artist)
+        for track in released_songs(world, artist):
+            expected[(artist.name, song_file(artist, track))] = song_timeline_csv(
+                world, track, "all"
+            )
     assert files == expected  # byte for byte what the site serves, under Spotify's names
+    released = [t for t in world.tracks if t.release_date < world.today]
+    assert len(released) == 40 and len(files) == 3 * 2 + 40
     store = SyncLandingStore(paths)
+    by_track = {t.spotify_id: t for t in released}
+    songs_landed = {}
     for account in source.accounts:
         for f in account.files:
             meta = store.retrieve_by_path(f["path"]).metadata
             assert meta["account"] == account.account and meta["source"] == "spotify"
-            assert meta["dataset"] in ("audience_timeline", "songs")
+            assert meta["dataset"] in ("audience_timeline", "songs", "song_timeline")
             assert "sandbox" not in json.dumps(meta)  # the password never lands
+            if meta["dataset"] == "song_timeline":
+                track = by_track[meta["spotify_track_id"]]
+                assert f["name"] == song_file(track.artist, track)
+                assert track.artist.name == account.account
+                assert meta["song_title"] == world.title_on(track, "spotify")
+                assert meta["timeline_window"] == "all"
+                songs_landed[track.spotify_id] = meta["song_title"]
+    assert set(songs_landed) == set(by_track)  # every song, each once
+    radio_edit = world.title_on(world.renamed_track, "spotify")
+    assert radio_edit.endswith("(Radio Edit)")
+    assert songs_landed[world.renamed_track.spotify_id] == radio_edit  # the title on the page
     timeline_meta = store.retrieve_by_path(source.accounts[0].files[0]["path"]).metadata
     assert timeline_meta["timeline_window"] == "all"
     summary = Ingestor(paths).run(landing_files(store)).to_dict()
     assert summary["quarantined"] == 0 and summary["rows_rejected"] == 0
-    released = [t for t in world.tracks if t.release_date < world.today]
-    assert summary["rows_raw"] == len(world.artists) * len(world.days()) + len(released)
-    radio_edit = world.title_on(world.renamed_track, "spotify")
-    assert radio_edit.endswith("(Radio Edit)")
+    days = len(world.days())
+    assert summary["rows_raw"] == len(world.artists) * days + len(released) + len(released) * days
     assert f'"{radio_edit}"'.encode() in files[("Blue Frog", "Blue Frog-songs-all.csv")]
+    # the song pages were reached through the Songs page's links, not guessed
+    trail = [r["path"] for r in sandbox.admin.requests("spotify") if r["method"] == "GET"]
+    for track in released:
+        song = f"/spotify/artist/{track.artist.spotify_id}/song/{track.spotify_id}"
+        assert trail.index(f"{song}/stats") < trail.index(f"{song}/timeline.csv")
 
 
 def test_an_incremental_run_downloads_the_smallest_window_that_covers_it(aio, pool, paths, sandbox):
@@ -137,17 +170,40 @@ def test_an_incremental_run_downloads_the_smallest_window_that_covers_it(aio, po
     assert second.ok, second.sources[0].accounts[0].error
     (account,) = second.sources[0].accounts
     assert account.window["start"] == (TODAY - timedelta(days=1 + OVERLAP_DAYS)).isoformat()
+    world = sandbox.world
+    artist = world.artist("Nova Reyes")
+    songs = released_songs(world, artist)
     downloads = [r for r in sandbox.admin.requests("spotify") if r["path"].endswith(".csv")]
-    assert [r["query"] for r in downloads] == [{"range": "7day"}, {"time-filter": "all"}]
-    text = landed(paths, second)[("Nova Reyes", "Nova Reyes-audience-timeline.csv")].decode()
+    assert [r["query"] for r in downloads] == [
+        {"range": "7day"},
+        {"time-filter": "all"},
+        *[{"range": "7day"}] * len(songs),
+    ]
+    files = landed(paths, second)
+    text = files[("Nova Reyes", "Nova Reyes-audience-timeline.csv")].decode()
     days = [line.split(",")[0] for line in text.lstrip("\ufeff").splitlines()[1:]]
     last_day = later - timedelta(days=1)
     assert days == [(last_day - timedelta(days=6 - i)).isoformat() for i in range(7)]
     assert days[0] <= account.window["start"]  # the overlap is inside the download
     # the two provisional days of the first run now carry their final figures
-    artist = sandbox.world.artist("Nova Reyes")
-    row = sandbox.world.spotify_artist_day(artist, TODAY - timedelta(days=1))
+    row = world.spotify_artist_day(artist, TODAY - timedelta(days=1))
     assert f"{(TODAY - timedelta(days=1)).isoformat()},{row.listeners},{row.streams}," in text
+    for track in songs:
+        assert files[("Nova Reyes", song_file(artist, track))] == song_timeline_csv(
+            world, track, "7day"
+        )
+    final = world.streams(songs[0], TODAY - timedelta(days=1))
+    provisional = World(today=TODAY).streams(songs[0], TODAY - timedelta(days=1))
+    assert provisional < final  # the re-fetched overlap corrects the song's last days too
+    # ingest: every file of both runs, zero rejects; the second run's songs are 7 days each
+    store = SyncLandingStore(paths)
+    summary = Ingestor(paths).run(landing_files(store))
+    assert sum(o.rows_rejected for o in summary.files) == 0
+    assert {o.status for o in summary.files} == {"ingested"}
+    second_songs = {f["path"] for f in account.files if "-song-" in f["name"]}
+    assert len(second_songs) == len(songs)
+    song_rows = [o.rows_raw for o in summary.files if o.landing_path in second_songs]
+    assert sum(song_rows) == len(songs) * 7
 
 
 def test_the_window_choice():
@@ -168,7 +224,8 @@ def test_a_slow_site_still_lands_within_the_timeouts(aio, pool, paths, sandbox):
     with Stopwatch() as watch:
         report = run(aio, pool, paths, sandbox, env=env)
     assert report.ok, report.sources[0].accounts[0].error
-    assert len(report.sources[0].accounts[0].files) == 2
+    songs = released_songs(sandbox.world, sandbox.world.artist("The Quiet Hours"))
+    assert len(report.sources[0].accounts[0].files) == 2 + len(songs)
     assert watch.elapsed >= 3.0  # three requests were held 1 s each
     assert sandbox.admin.state()["faults"] == []
 
@@ -195,14 +252,18 @@ def test_a_session_that_expires_between_the_downloads_logs_in_again(aio, pool, p
     )  # fmt: skip
     assert report.ok, report.sources[0].accounts[0].error
     assert expired == ["Blue Frog-audience-timeline.csv"]
+    artist = sandbox.world.artist("Blue Frog")
     assert [f["name"] for f in report.sources[0].accounts[0].files] == [
         "Blue Frog-audience-timeline.csv",
         "Blue Frog-songs-all.csv",
+        *[song_file(artist, t) for t in released_songs(sandbox.world, artist)],
     ]
     trail = [(r["method"], r["path"], r["status"]) for r in sandbox.admin.requests("spotify")]
     assert trail[0][2] == 200  # the saved session opened the picker without a login
     songs_page = f"/spotify/artist/{sandbox.world.artist('Blue Frog').spotify_id}/music/songs"
     redirected = trail.index(("GET", songs_page, 302))  # the session ended here...
     assert ("POST", "/spotify/login", 303) in trail[redirected:]  # ...so it logged in again
-    assert trail[-1][1].endswith("songs.csv") and trail[-1][2] == 200
+    songs_csv_at = trail.index(("GET", songs_page.replace("songs", "songs.csv"), 200))
+    assert songs_csv_at > redirected
+    assert trail[-1][1].endswith("/timeline.csv") and trail[-1][2] == 200
     assert logins(sandbox) == 1
