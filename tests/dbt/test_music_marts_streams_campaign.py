@@ -32,7 +32,13 @@ def marts(tmp_path_factory: pytest.TempPathFactory) -> StagingBuild:
     return build(
         lake_root,
         work,
-        ["+fct_streams_daily", "+fct_streams_window", "+fct_campaign_return", "+dim_artist"],
+        [
+            "+fct_streams_daily",
+            "+fct_streams_window",
+            "+fct_campaign_return",
+            "+dim_artist",
+            "+dim_ad_campaign",
+        ],
     )
 
 

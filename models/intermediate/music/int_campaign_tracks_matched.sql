@@ -44,7 +44,7 @@ campaign_tracks as (
 one_per_campaign as (
     -- campaign ids are global at Meta: the newest export's name wins
     select * from campaigns
-    qualify row_number() over (partition by campaign_id order by _landed_at desc, account) = 1
+    qualify row_number() over (partition by campaign_id order by _landed_at desc, account asc) = 1
 ),
 
 named as (

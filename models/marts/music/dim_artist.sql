@@ -41,35 +41,43 @@ named as (
     where not is_sentinel and artist_name is not null
     union all
     select
-        artist,
-        'distrokid'
+        artist as artist_name,
+        'distrokid' as seen_in
     from bank_details
     union all
     select
-        artist,
-        'toolost'
+        artist as artist_name,
+        'toolost' as seen_in
     from toolost_sales
     union all
     select
-        account,
-        'spotify'
+        account as artist_name,
+        'spotify' as seen_in
     from spotify_timeline
     union all
     select
-        account,
-        'spotify'
+        account as artist_name,
+        'spotify' as seen_in
     from spotify_songs
+),
+
+keyed as (
+    select
+        {{ artist_key('artist_name') }} as artist_id,
+        artist_name,
+        seen_in
+    from named
 ),
 
 artists as (
     select
-        {{ artist_key('artist_name') }} as artist_id,
+        artist_id,
         -- the spelling most rows use (ties: alphabetical)
         mode(artist_name order by artist_name) as artist_name,
         bool_or(seen_in = 'spotify') as has_spotify_account
-    from named
-    where {{ artist_key('artist_name') }} is not null
-    group by 1
+    from keyed
+    where artist_id is not null
+    group by artist_id
 ),
 
 track_facts as (
@@ -83,16 +91,22 @@ track_facts as (
     group by artist_id
 ),
 
+sentinel_keys as (
+    select
+        'all_artists' as artist_id,
+        '(all artists: a catalogue-level figure)' as artist_name
+    union all
+    select
+        'unattributed' as artist_id,
+        '(no artist known)' as artist_name
+),
+
 sentinels as (
     select
         artist_id,
         artist_name,
         false as has_spotify_account
-    from (
-        values
-        ('all_artists', '(all artists: a catalogue-level figure)'),
-        ('unattributed', '(no artist known)')
-    ) as sentinel_rows (artist_id, artist_name)
+    from sentinel_keys
 ),
 
 all_artists as (

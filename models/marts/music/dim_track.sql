@@ -63,8 +63,8 @@ isrc_tracks as (
             as toolost_isrc_as_written,
         any_value(platform_title) filter (where platform = 'toolost_apple')
             as toolost_apple_title,
-        string_agg(distinct platform_title, ' | ' order by platform_title)
-            filter (where platform = 'spotify') as spotify_title,
+        string_agg(distinct if(platform = 'spotify', platform_title, null), ' | ')
+            as spotify_title,
         arg_max(match_method, method_rank) filter (where platform = 'spotify')
             as spotify_match_method,
         -- the weakest evidence any platform's row was merged on
@@ -97,6 +97,16 @@ unmatched_tracks as (
     group by track_id
 ),
 
+sentinel_keys as (
+    select
+        'all_tracks' as track_id,
+        '(all tracks: a catalogue- or artist-level figure)' as track_title
+    union all
+    select
+        'unattributed' as track_id,
+        '(no track: the source row names no ISRC or matching title)' as track_title
+),
+
 sentinels as (
     select
         track_id,
@@ -115,11 +125,7 @@ sentinels as (
         null::varchar as spotify_match_method,
         'sentinel' as match_method,
         null::varchar as platforms
-    from (
-        values
-        ('all_tracks', '(all tracks: a catalogue- or artist-level figure)'),
-        ('unattributed', '(no track: the source row names no ISRC or matching title)')
-    ) as sentinel_rows (track_id, track_title)
+    from sentinel_keys
 ),
 
 all_tracks as (

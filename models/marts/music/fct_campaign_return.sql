@@ -49,7 +49,7 @@ streams_daily as (
 
 royalties as (
     select
-        source,
+        source,  -- noqa: RF04
         sale_month,
         track_id,
         earnings_usd
@@ -99,13 +99,13 @@ scoped_streams as (
     inner join streams_daily
         on
             (
-                streams_daily.track_scope = 'track'
-                and streams_daily.track_id = windows.track_id
+                windows.track_id = streams_daily.track_id
+                and streams_daily.track_scope = 'track'
                 and windows.track_id != 'unattributed'
             )
             or (
-                streams_daily.track_scope = 'artist'
-                and streams_daily.artist_id = windows.artist_id
+                windows.artist_id = streams_daily.artist_id
+                and streams_daily.track_scope = 'artist'
                 and windows.artist_id != 'unattributed'
             )
     where streams_daily.stream_date between windows.baseline_start and windows.campaign_end
@@ -153,26 +153,30 @@ monthly_earnings as (
     group by sale_month, track_id
 ),
 
+track_sources as (
+    select distinct
+        source,  -- noqa: RF04
+        track_id
+    from royalties
+    where track_id != 'unattributed'
+),
+
+source_months as (
+    select
+        source,  -- noqa: RF04
+        max(sale_month) as last_month
+    from royalties
+    group by source
+),
+
 reported_through as (
     -- how far each track's statements reach: the last sale month its sources have reported
     -- for any track (distributors report with a lag of one to three months)
     select
         track_sources.track_id,
         min(source_months.last_month) as last_reported_month
-    from (
-        select distinct
-            source,
-            track_id
-        from royalties
-        where track_id != 'unattributed'
-    ) as track_sources
-    inner join (
-        select
-            source,
-            max(sale_month) as last_month
-        from royalties
-        group by source
-    ) as source_months
+    from track_sources
+    inner join source_months
         on track_sources.source = source_months.source
     group by track_sources.track_id
 ),
@@ -204,8 +208,8 @@ earnings_totals as (
     inner join monthly_earnings
         on
             windows.track_id = monthly_earnings.track_id
-            and monthly_earnings.sale_month <= windows.campaign_end
-            and last_day(monthly_earnings.sale_month) >= windows.baseline_start
+            and windows.campaign_end >= monthly_earnings.sale_month
+            and windows.baseline_start <= last_day(monthly_earnings.sale_month)
     group by windows.campaign_id, windows.track_id
 ),
 

@@ -69,7 +69,7 @@ spotify_audience as (
 account_days as (
     -- distributor accounts: every track of every artist the account distributes
     select
-        'distrokid' as source,
+        'distrokid' as source,  -- noqa: RF04
         account,
         'all_stores' as platform,
         stream_date,
@@ -78,27 +78,27 @@ account_days as (
     from distrokid_streams
     union all
     select
-        'distrokid',
+        'distrokid' as source,  -- noqa: RF04
         account,
-        'apple_music',
+        'apple_music' as platform,
         stream_date,
         streams,
         _source_file
     from distrokid_apple_music
     union all
     select
-        'toolost',
+        'toolost' as source,  -- noqa: RF04
         account,
-        'spotify',
+        'spotify' as platform,
         stream_date,
         streams,
         _source_file
     from toolost_spotify
     union all
     select
-        'toolost',
+        'toolost' as source,  -- noqa: RF04
         account,
-        'apple_music',
+        'apple_music' as platform,
         stream_date,
         streams,
         _source_file
@@ -123,7 +123,7 @@ account_scope as (
 artist_scope as (
     -- Spotify for Artists' audience timeline: the account is the artist
     select
-        'spotify_for_artists' as source,
+        'spotify_for_artists' as source,  -- noqa: RF04
         coalesce(account, '(unknown)') as account,
         'spotify' as platform,
         report_date as stream_date,
