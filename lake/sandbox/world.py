@@ -542,8 +542,10 @@ class World:
             rows.append(self._earnings(track, month, store, reported, country, quantity, money))
             fix_day = _add_months(reported, 1)
             if u[2] < 0.02 and fix_day <= until:
-                back = -max(1, quantity // 10)
-                fix = Decimal(back * store.rate)
+                # like DistroKid's real correction rows: the units reversed are counted as
+                # a positive quantity; only the money is negative
+                back = max(1, quantity // 10)
+                fix = Decimal(-back * store.rate)
                 rows.append(self._earnings(track, month, store, fix_day, country, back, fix))
         return rows
 

@@ -22,7 +22,7 @@ all_layouts as (
 
 typed as (
     select
-        md5(_sha256 || '-' || _row_number) as bank_detail_id,
+        md5(_source_file || '-' || _row_number) as bank_detail_id,
         strptime("Reporting Date", '%Y-%m-%d')::date as reporting_date,
         strptime("Sale Month", '%Y-%m')::date as sale_month,
         "Store" as store,

@@ -8,7 +8,7 @@ typed as (
     select
         -- Linktree's responses do not name the account: only the landing metadata does
         json_extract_string(_landing_metadata, '$.account') as account,
-        md5(_sha256 || '-' || _row_number) as city_row_id,
+        md5(_source_file || '-' || _row_number) as city_row_id,
         name as city_name,
         "countryCode" as country_code,
         json_extract_string(coordinates, '$[0]')::double as latitude,
