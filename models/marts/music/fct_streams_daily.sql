@@ -2,23 +2,12 @@
 -- source gives (see the YAML for each source's grain). Sources at a coarser grain use
 -- sentinels in the key columns: `track_id = 'all_tracks'` (every track of the account or
 -- artist), `artist_id = 'all_artists'` (every artist of a distributor account),
--- `country_code = 'ZZ'` (all countries), and `track_scope` says which. Each source gives one
--- scope, and rows never repeat a figure, so summing per source, platform and day gives the
--- source's own figure; sources overlap one another (TooLost's Spotify catalogue streams
--- and Spotify for Artists' timeline of the same artist), so never sum across sources.
---
--- A per-track daily source slots in as one more import CTE shaped like the others, with
--- `track_scope = 'track'` and its track resolved through int_tracks_matched, e.g. the
--- Spotify song timeline:
---   spotify_song_days as (
---       select 'spotify_for_artists' as source, days.account, 'spotify' as platform,
---           days.report_date as stream_date, 'track' as track_scope,
---           coalesce(tracks.track_id, 'unattributed') as track_id, ...
---       from <ref stg_spotify__song_timeline> as days
---       left join tracks on tracks.platform = 'spotify' and tracks.account = days.account
---           and tracks.platform_track_id = days.song_title
---   )
--- and one more `union all by name` below.
+-- `country_code = 'ZZ'` (all countries), and `track_scope` says which. Rows never repeat a
+-- figure within a scope, so summing per source, platform, track_scope and day gives the
+-- source's own figure. Spotify for Artists gives two scopes of the same streams (the
+-- artist's audience timeline, `artist`, and each song's timeline, `track`): never sum
+-- across scopes. Sources overlap one another (TooLost's Spotify catalogue streams and
+-- Spotify for Artists' timeline of the same artist), so never sum across sources either.
 with
 
 distrokid_streams as (
@@ -64,6 +53,27 @@ spotify_audience as (
         streams,
         _source_file
     from {{ ref('stg_spotify__audience_timeline') }}
+),
+
+spotify_song_days as (
+    select
+        account,
+        song_title,
+        report_date,
+        streams,
+        _source_file
+    from {{ ref('stg_spotify__song_timeline') }}
+),
+
+spotify_tracks as (
+    -- Spotify titles resolved to tracks, as for the songs download (title within the
+    -- artist, or the alias seed: the Radio Edit shown for a renamed track)
+    select
+        account,
+        platform_track_id,
+        track_id
+    from {{ ref('int_tracks_matched') }}
+    where platform = 'spotify'
 ),
 
 account_days as (
@@ -136,10 +146,54 @@ artist_scope as (
     from spotify_audience
 ),
 
+song_days_matched as (
+    select
+        coalesce(song_days.account, '(unknown)') as account,
+        song_days.report_date,
+        coalesce({{ artist_key('song_days.account') }}, 'unattributed') as artist_id,
+        -- a title the songs download never listed has no int_tracks_matched row: it gets
+        -- the id int_tracks_matched would give it unmatched (dim_track lacks it, so the
+        -- relationships test says to land the songs download or map it in the alias seed)
+        coalesce(
+            spotify_tracks.track_id,
+            'unmatched:spotify:'
+            || coalesce({{ artist_key('song_days.account') }}, 'unknown')
+            || ':'
+            || coalesce({{ artist_key('song_days.song_title') }}, 'untitled')
+        ) as track_id,
+        song_days.streams,
+        song_days._source_file
+    from spotify_song_days as song_days
+    left join spotify_tracks
+        on
+            song_days.account = spotify_tracks.account
+            and song_days.song_title = spotify_tracks.platform_track_id
+),
+
+track_scope as (
+    -- Spotify for Artists' song timelines: one track of the artist (= account) per row; two
+    -- Spotify songs resolving to one track (a title listed twice) are that track's streams
+    select
+        'spotify_for_artists' as source,  -- noqa: RF04
+        account,
+        'spotify' as platform,
+        report_date as stream_date,
+        'track' as track_scope,
+        track_id,
+        artist_id,
+        'ZZ' as country_code,
+        sum(streams)::bigint as streams,
+        min(_source_file) as _source_file
+    from song_days_matched
+    group by account, report_date, track_id, artist_id
+),
+
 all_days as (
     select * from account_scope
     union all by name
     select * from artist_scope
+    union all by name
+    select * from track_scope
 )
 
 select
