@@ -200,5 +200,8 @@ def test_linktree_down_while_spotify_and_tiktok_land(tmp_path, server, monkeypat
     assert "come back in 30 s" in error["message"]
     assert len(failed["accounts"]) == 3 and all(a["files"] == [] for a in failed["accounts"])
     landed = {s["source"]: s["files"] for s in report["sources"]}
-    assert landed["spotify"] == 2 and landed["tiktok"] >= 1
+    # Spotify: the audience and songs downloads, and one timeline per released song
+    quiet_hours = server.world.artist("The Quiet Hours")
+    songs = [t for t in server.world.tracks_of(quiet_hours) if t.release_date < TODAY]
+    assert landed["spotify"] == 2 + len(songs) and landed["tiktok"] >= 1
     assert not list((root / "landing").glob("linktree/**/*.json"))
