@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt")]
 FIXTURES = PROJECT_DIR / "tests/fixtures/platforms/linktree"
 OVERVIEW_365 = FIXTURES / "graphql_20250527_141844_257580.json"
 OVERVIEW = "staging.stg_linktree__overview_daily"
-SELECT = ["--select", "staging.linktree+", "source:linktree"]
+SELECT = ["--select", "staging.linktree", "source:linktree", "--indirect-selection", "cautious"]
 
 
 @dataclass(frozen=True)

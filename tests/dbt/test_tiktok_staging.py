@@ -29,7 +29,7 @@ OVERVIEW_ZIP = (
 VIDEO_JSON = PROJECT_DIR / "tests/contracts/data/tiktok/video_7372781234567890123.json"
 OVERVIEW = "staging.stg_tiktok__overview"
 VIDEOS = "staging.stg_tiktok__video_stats"
-SELECT = ["--select", "staging.tiktok+", "source:tiktok"]
+SELECT = ["--select", "staging.tiktok", "source:tiktok", "--indirect-selection", "cautious"]
 
 
 @dataclass(frozen=True)
