@@ -69,7 +69,8 @@ def build_sources(lake_root: Path, work_dir: Path, *sources: str) -> StagingBuil
     table), the staging models downstream of them and all their tests (not the marts)."""
     selectors = [f"source:{source}+" for source in sources]
     # the curated marts downstream need other sources and seeds: staging only
-    layers = ["--exclude", "path:models/intermediate", "path:models/marts"]
+    # (`+`: and every test downstream of them, e.g. a singular test tying a mart to raw)
+    layers = ["--exclude", "path:models/intermediate+", "path:models/marts+"]
     result = run_dbt(
         ["build", "--select", *selectors, *layers], lake_root=lake_root, work_dir=work_dir
     )

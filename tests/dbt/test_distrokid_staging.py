@@ -65,7 +65,9 @@ def _build(tmp_path: Path, *, newest_v2: bool = False) -> Build:
     write_raw_fixture(lake_root, landed_at=datetime(2025, 4, 28, 9, 0), limit=500)
     write_raw_fixture(lake_root, v2_layout=newest_v2)
     result = run_dbt(
-        ["build", "--select", *BANK_DETAILS_PATH], lake_root=lake_root, work_dir=tmp_path
+        ["build", "--select", *BANK_DETAILS_PATH, "--indirect-selection", "cautious"],
+        lake_root=lake_root,
+        work_dir=tmp_path,
     )
     return Build(result, lake_root)
 
@@ -164,7 +166,9 @@ def test_the_real_land_and_ingest_feed_staging(tmp_path: Path) -> None:
         outcome = cli.invoke(app, args)
         assert outcome.exit_code == 0, outcome.output
     result = run_dbt(
-        ["build", "--select", *BANK_DETAILS_PATH], lake_root=lake_root, work_dir=tmp_path
+        ["build", "--select", *BANK_DETAILS_PATH, "--indirect-selection", "cautious"],
+        lake_root=lake_root,
+        work_dir=tmp_path,
     )
     build = Build(result, lake_root)
     assert build.problems() == []

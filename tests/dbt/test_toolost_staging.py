@@ -17,6 +17,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt")]
 
 SPOTIFY = FIXTURES / "toolost" / "toolost_spotify_20250526_141126.json"
 APPLE = FIXTURES / "toolost" / "toolost_apple_20250526_141126.json"
+# no real statement exists: the sandbox-layout sample the contract tests use
+SALES = Path(__file__).parents[1] / "contracts" / "data" / "toolost" / "toolost_sales_2025-04.csv"
 
 
 def _sum(path: Path, key: str, field: str = "streams") -> int:
@@ -27,7 +29,7 @@ def _sum(path: Path, key: str, field: str = "streams") -> int:
 def build(tmp_path_factory: pytest.TempPathFactory) -> StagingBuild:
     work = tmp_path_factory.mktemp("toolost")
     lake_root = work / "lake"
-    land(lake_root, [SPOTIFY, APPLE], source="toolost", account="blue-frog")
+    land(lake_root, [SPOTIFY, APPLE, SALES], source="toolost", account="blue-frog")
     ingest(lake_root)
     return build_sources(lake_root, work, "toolost")
 
