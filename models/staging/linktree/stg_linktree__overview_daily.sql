@@ -15,15 +15,7 @@ typed as (
         "uniqueClicks"::bigint as unique_clicks,
         -- clicks / views as Linktree reports it: can exceed 1
         "clickThroughRate"::double as click_through_rate,
-        -- the capture time in the file name (graphql_<YYYYMMDD_HHMMSS_micro>.json), else
-        -- the landing time
-        coalesce(
-            try_strptime(
-                regexp_extract(_source_file, 'graphql_(\d{8}_\d{6}_\d{6})\.json$', 1),
-                '%Y%m%d_%H%M%S_%f'
-            ),
-            _landed_at
-        ) as exported_at,
+        {{ linktree_exported_at() }} as exported_at,
         _source_file,
         _sha256,
         _batch_id,
