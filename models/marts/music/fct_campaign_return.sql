@@ -49,7 +49,7 @@ streams_daily as (
 
 royalties as (
     select
-        source,  -- noqa: RF04
+        source,
         sale_month,
         track_id,
         earnings_usd
@@ -155,7 +155,7 @@ monthly_earnings as (
 
 track_sources as (
     select distinct
-        source,  -- noqa: RF04
+        source,
         track_id
     from royalties
     where track_id != 'unattributed'
@@ -163,7 +163,7 @@ track_sources as (
 
 source_months as (
     select
-        source,  -- noqa: RF04
+        source,
         max(sale_month) as last_month
     from royalties
     group by source

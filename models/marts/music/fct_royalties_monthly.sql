@@ -44,7 +44,7 @@ fx_rates as (
 source_rows as (
     -- DistroKid pays what it reports (no fee): gross = net
     select
-        'distrokid' as source,  -- noqa: RF04
+        'distrokid' as source,
         sale_month,
         store,
         country_code,
@@ -57,7 +57,7 @@ source_rows as (
     from bank_details
     union all
     select
-        'toolost' as source,  -- noqa: RF04
+        'toolost' as source,
         sale_month,
         store,
         country_code,

@@ -79,7 +79,7 @@ spotify_tracks as (
 account_days as (
     -- distributor accounts: every track of every artist the account distributes
     select
-        'distrokid' as source,  -- noqa: RF04
+        'distrokid' as source,
         account,
         'all_stores' as platform,
         stream_date,
@@ -88,7 +88,7 @@ account_days as (
     from distrokid_streams
     union all
     select
-        'distrokid' as source,  -- noqa: RF04
+        'distrokid' as source,
         account,
         'apple_music' as platform,
         stream_date,
@@ -97,7 +97,7 @@ account_days as (
     from distrokid_apple_music
     union all
     select
-        'toolost' as source,  -- noqa: RF04
+        'toolost' as source,
         account,
         'spotify' as platform,
         stream_date,
@@ -106,7 +106,7 @@ account_days as (
     from toolost_spotify
     union all
     select
-        'toolost' as source,  -- noqa: RF04
+        'toolost' as source,
         account,
         'apple_music' as platform,
         stream_date,
@@ -133,7 +133,7 @@ account_scope as (
 artist_scope as (
     -- Spotify for Artists' audience timeline: the account is the artist
     select
-        'spotify_for_artists' as source,  -- noqa: RF04
+        'spotify_for_artists' as source,
         coalesce(account, '(unknown)') as account,
         'spotify' as platform,
         report_date as stream_date,
@@ -174,7 +174,7 @@ track_scope as (
     -- Spotify for Artists' song timelines: one track of the artist (= account) per row; two
     -- Spotify songs resolving to one track (a title listed twice) are that track's streams
     select
-        'spotify_for_artists' as source,  -- noqa: RF04
+        'spotify_for_artists' as source,
         account,
         'spotify' as platform,
         report_date as stream_date,

@@ -65,7 +65,7 @@ response_windows as (
 
 toolost_track_totals as (
     select
-        'toolost' as source,  -- noqa: RF04
+        'toolost' as source,
         coalesce(totals.account, '(unknown)') as account,
         'apple_music' as platform,
         'track' as breakdown,
@@ -89,7 +89,7 @@ toolost_track_totals as (
 
 toolost_country_totals as (
     select
-        'toolost' as source,  -- noqa: RF04
+        'toolost' as source,
         coalesce(totals.account, '(unknown)') as account,
         'apple_music' as platform,
         'country' as breakdown,
@@ -110,7 +110,7 @@ toolost_country_totals as (
 spotify_song_totals as (
     -- all-time totals per song as of the download: from the release to the snapshot day
     select
-        'spotify_for_artists' as source,  -- noqa: RF04
+        'spotify_for_artists' as source,
         coalesce(songs.account, '(unknown)') as account,
         'spotify' as platform,
         'track' as breakdown,

@@ -6,11 +6,11 @@ source as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,  -- noqa: RF04
+        json_extract_string(_landing_metadata, '$.account') as account,
         series as breakdown,
         field as item,
         id as item_id,
-        value::bigint as streams,  -- noqa: RF04
+        value::bigint as streams,
         _layout,
         _source_file,
         _sha256,

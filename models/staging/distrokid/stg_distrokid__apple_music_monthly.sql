@@ -6,11 +6,11 @@ source as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,  -- noqa: RF04
+        json_extract_string(_landing_metadata, '$.account') as account,
         field as month_label,
         -- Apple's months are written MM-YY (`09-24` = September 2024)
         strptime(field, '%m-%y')::date as month_start,
-        value::bigint as streams,  -- noqa: RF04
+        value::bigint as streams,
         _layout,
         _source_file,
         _sha256,

@@ -6,14 +6,14 @@ source as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,  -- noqa: RF04
+        json_extract_string(_landing_metadata, '$.account') as account,
         field as week_label,
         split_part(field, '/', 1)::integer as week_number,
         -- weeks are written WW/YY, ISO weeks (Monday to Sunday) numbered from the Monday of
         -- ISO week 1 of 20YY: `53/24` is the week from Monday 2024-12-30
         date_trunc('week', make_date(2000 + split_part(field, '/', 2)::integer, 1, 4))::date
         + (split_part(field, '/', 1)::integer - 1) * 7 as week_start,
-        value::bigint as streams,  -- noqa: RF04
+        value::bigint as streams,
         _layout,
         _source_file,
         _sha256,

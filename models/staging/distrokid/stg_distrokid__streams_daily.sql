@@ -13,9 +13,9 @@ daily_points as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,  -- noqa: RF04
+        json_extract_string(_landing_metadata, '$.account') as account,
         category::date as stream_date,
-        value::bigint as streams,  -- noqa: RF04
+        value::bigint as streams,
         chart,
         _layout,
         _source_file,

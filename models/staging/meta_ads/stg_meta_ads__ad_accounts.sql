@@ -6,7 +6,7 @@ source as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,  -- noqa: RF04
+        json_extract_string(_landing_metadata, '$.account') as account,
         id as ad_account_id,
         coalesce(account_id, regexp_extract(id, '^act_(\d+)$', 1)) as ad_account_number,
         name as ad_account_name,

@@ -6,9 +6,9 @@ source as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,  -- noqa: RF04
+        json_extract_string(_landing_metadata, '$.account') as account,
         country as country_code,
-        streams::bigint as streams,  -- noqa: RF04
+        streams::bigint as streams,
         _layout,
         _source_file,
         _sha256,

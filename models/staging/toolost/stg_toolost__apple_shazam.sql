@@ -6,7 +6,7 @@ source as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,  -- noqa: RF04
+        json_extract_string(_landing_metadata, '$.account') as account,
         date::date as shazam_date,
         -- Shazam counts are JSON strings, under the key `streams`
         streams::bigint as shazams,

@@ -6,7 +6,7 @@ source as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,  -- noqa: RF04
+        json_extract_string(_landing_metadata, '$.account') as account,
         "streamTotal"::bigint as streams_total,  -- noqa: RF06
         _layout,
         _source_file,

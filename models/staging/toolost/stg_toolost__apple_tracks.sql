@@ -6,12 +6,12 @@ source as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,  -- noqa: RF04
+        json_extract_string(_landing_metadata, '$.account') as account,
         isrc,
         track as track_title,
-        release as release_title,  -- noqa: RF04
+        release as release_title,
         cover as cover_url,
-        streams::bigint as streams,  -- noqa: RF04
+        streams::bigint as streams,
         _layout,
         _source_file,
         _sha256,

@@ -6,7 +6,7 @@ source as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,  -- noqa: RF04
+        json_extract_string(_landing_metadata, '$.account') as account,
         strptime("Reporting Month", '%Y-%m')::date as reporting_month,
         strptime("Sale Month", '%Y-%m')::date as sale_month,
         "Store" as store,

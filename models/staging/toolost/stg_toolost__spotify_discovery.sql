@@ -6,9 +6,9 @@ source as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,  -- noqa: RF04
+        json_extract_string(_landing_metadata, '$.account') as account,
         date::date as discovery_month,
-        streams::bigint as streams,  -- noqa: RF04
+        streams::bigint as streams,
         -- the Discovery Mode fee, USD, exact to 8 decimals
         fees::decimal(18, 8) as fees_usd,
         _layout,

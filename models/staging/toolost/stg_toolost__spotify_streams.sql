@@ -6,10 +6,10 @@ source as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,  -- noqa: RF04
+        json_extract_string(_landing_metadata, '$.account') as account,
         date::date as stream_date,
         -- Spotify counts are JSON strings: typed here
-        streams::bigint as streams,  -- noqa: RF04
+        streams::bigint as streams,
         _layout,
         _source_file,
         _sha256,

@@ -13,11 +13,11 @@ videos as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,  -- noqa: RF04
+        json_extract_string(_landing_metadata, '$.account') as account,
         "Content" as video_id,
         "Video title" as video_title,
         strptime("Video publish time", '%b %d, %Y')::date as published_date,
-        "Views"::bigint as views,  -- noqa: RF04
+        "Views"::bigint as views,
         "Watch time (hours)"::decimal(18, 4) as watch_time_hours,
         "Subscribers"::bigint as subscribers_net,
         "Impressions"::bigint as impressions,
