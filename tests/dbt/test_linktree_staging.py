@@ -7,17 +7,15 @@ days without duplicating them or losing the older ones."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-import duckdb
 import pytest
-from dbt.cli.main import dbtRunnerResult
 from typer.testing import CliRunner
 
 from lake.cli import app
-from tests.dbt.harness import PROJECT_DIR, build_database, run_dbt
+from tests.dbt.harness import PROJECT_DIR, run_dbt
+from tests.dbt.staging_support import StagingBuild
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt")]
 
@@ -27,60 +25,40 @@ OVERVIEW = "staging.stg_linktree__overview_daily"
 SELECT = ["--select", "staging.linktree", "source:linktree", "--indirect-selection", "cautious"]
 
 
-@dataclass(frozen=True)
-class Build:
-    result: dbtRunnerResult
-    lake_root: Path
-
-    def query(self, sql: str) -> list[tuple]:
-        con = duckdb.connect(str(build_database(self.lake_root)), read_only=True)
-        try:
-            return con.execute(sql).fetchall()
-        finally:
-            con.close()
-
-    def problems(self) -> list[str]:
-        """Every node that did not end in success/pass, as 'status name: message'."""
-        assert self.result.result is not None, self.result.exception
-        return [
-            f"{r.status} {r.node.name}: {r.message}"
-            for r in self.result.result.results
-            if str(r.status) not in {"success", "pass"}
-        ]
-
-
 def land(lake_root: Path, path: Path, *, account: str | None = None) -> None:
     args = ["land", str(path), "--source", "linktree", "--root", str(lake_root)]
     outcome = CliRunner().invoke(app, [*args, *(["--account", account] if account else [])])
     assert outcome.exit_code == 0, outcome.output
 
 
-def ingest_and_build(lake_root: Path, work_dir: Path) -> Build:
+def ingest_and_build(lake_root: Path, work_dir: Path) -> StagingBuild:
     outcome = CliRunner().invoke(app, ["ingest", "--root", str(lake_root)])
     assert outcome.exit_code == 0, outcome.output
-    return Build(run_dbt(["build", *SELECT], lake_root=lake_root, work_dir=work_dir), lake_root)
+    return StagingBuild(
+        run_dbt(["build", *SELECT], lake_root=lake_root, work_dir=work_dir), lake_root
+    )
 
 
-def count(build: Build, model: str) -> int:
+def count(build: StagingBuild, model: str) -> int:
     [(rows,)] = build.query(f"select count(*) from staging.stg_linktree__{model}")
     return rows
 
 
 @pytest.fixture(scope="module")
-def build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+def build(tmp_path_factory: pytest.TempPathFactory) -> StagingBuild:
     work = tmp_path_factory.mktemp("linktree")
     lake_root = work / "lake"
     land(lake_root, FIXTURES, account="zone.a0")
     return ingest_and_build(lake_root, work)
 
 
-def test_build_passes_every_test_without_warnings(build: Build) -> None:
+def test_build_passes_every_test_without_warnings(build: StagingBuild) -> None:
     assert build.result.exception is None, build.result.exception
     assert build.problems() == []
     assert build.result.success
 
 
-def test_overlapping_captures_count_each_day_once(build: Build) -> None:
+def test_overlapping_captures_count_each_day_once(build: StagingBuild) -> None:
     """The 7-day capture repeats the last 7 days of the 365-day one: 365 days, not 372."""
     [(rows, days, views, clicks, first, last)] = build.query(
         f"select count(*), count(distinct report_date), sum(total_views), sum(total_clicks), "
@@ -97,7 +75,7 @@ def test_overlapping_captures_count_each_day_once(build: Build) -> None:
     assert ctr == pytest.approx(1.1818)  # kept as reported, above 1
 
 
-def test_every_dataset_matches_its_response(build: Build) -> None:
+def test_every_dataset_matches_its_response(build: StagingBuild) -> None:
     rows = {
         m: count(build, m)
         for m in [

@@ -5,17 +5,15 @@ replaces the overlapping days without duplicating them or losing the older ones.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
-from dbt.cli.main import dbtRunnerResult
 from typer.testing import CliRunner
 
 from lake.cli import app
-from tests.dbt.harness import PROJECT_DIR, build_database, run_dbt
+from tests.dbt.harness import PROJECT_DIR, run_dbt
+from tests.dbt.staging_support import StagingBuild
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt")]
 
@@ -36,42 +34,22 @@ SELECT = [
 ]
 
 
-@dataclass(frozen=True)
-class Build:
-    result: dbtRunnerResult
-    lake_root: Path
-
-    def query(self, sql: str) -> list[tuple]:
-        con = duckdb.connect(str(build_database(self.lake_root)), read_only=True)
-        try:
-            return con.execute(sql).fetchall()
-        finally:
-            con.close()
-
-    def problems(self) -> list[str]:
-        """Every node that did not end in success/pass, as 'status name: message'."""
-        assert self.result.result is not None, self.result.exception
-        return [
-            f"{r.status} {r.node.name}: {r.message}"
-            for r in self.result.result.results
-            if str(r.status) not in {"success", "pass"}
-        ]
-
-
 def land(lake_root: Path, path: Path, *, account: str | None = None) -> None:
     args = ["land", str(path), "--source", "spotify", "--root", str(lake_root)]
     outcome = CliRunner().invoke(app, [*args, *(["--account", account] if account else [])])
     assert outcome.exit_code == 0, outcome.output
 
 
-def ingest_and_build(lake_root: Path, work_dir: Path) -> Build:
+def ingest_and_build(lake_root: Path, work_dir: Path) -> StagingBuild:
     outcome = CliRunner().invoke(app, ["ingest", "--root", str(lake_root)])
     assert outcome.exit_code == 0, outcome.output
-    return Build(run_dbt(["build", *SELECT], lake_root=lake_root, work_dir=work_dir), lake_root)
+    return StagingBuild(
+        run_dbt(["build", *SELECT], lake_root=lake_root, work_dir=work_dir), lake_root
+    )
 
 
 @pytest.fixture(scope="module")
-def build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+def build(tmp_path_factory: pytest.TempPathFactory) -> StagingBuild:
     work = tmp_path_factory.mktemp("spotify")
     lake_root = work / "lake"
     land(lake_root, TIMELINE_CSV)  # as the real fixtures were: the artist only in the name
@@ -79,13 +57,13 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     return ingest_and_build(lake_root, work)
 
 
-def test_build_passes_every_test_without_warnings(build: Build) -> None:
+def test_build_passes_every_test_without_warnings(build: StagingBuild) -> None:
     assert build.result.exception is None, build.result.exception
     assert build.problems() == []
     assert build.result.success
 
 
-def test_timeline_matches_the_real_download(build: Build) -> None:
+def test_timeline_matches_the_real_download(build: StagingBuild) -> None:
     [(rows, days, streams, listeners, first, last, accounts)] = build.query(
         f"select count(*), count(distinct report_date), sum(streams), sum(listeners), "
         f"min(report_date), max(report_date), list(distinct account) from {TIMELINE}"
@@ -99,7 +77,7 @@ def test_timeline_matches_the_real_download(build: Build) -> None:
     assert followers == 228
 
 
-def test_songs_match_the_real_download(build: Build) -> None:
+def test_songs_match_the_real_download(build: StagingBuild) -> None:
     [(rows, titles, streams, accounts)] = build.query(
         f"select count(*), count(distinct song_title), sum(streams), list(distinct account) "
         f"from {SONGS}"

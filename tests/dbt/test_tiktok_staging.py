@@ -9,17 +9,15 @@ import csv
 import io
 import itertools
 import zipfile
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-import duckdb
 import pytest
-from dbt.cli.main import dbtRunnerResult
 from typer.testing import CliRunner
 
 from lake.cli import app
-from tests.dbt.harness import PROJECT_DIR, build_database, run_dbt
+from tests.dbt.harness import PROJECT_DIR, run_dbt
+from tests.dbt.staging_support import StagingBuild
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt")]
 
@@ -32,38 +30,18 @@ VIDEOS = "staging.stg_tiktok__video_stats"
 SELECT = ["--select", "staging.tiktok", "source:tiktok", "--indirect-selection", "cautious"]
 
 
-@dataclass(frozen=True)
-class Build:
-    result: dbtRunnerResult
-    lake_root: Path
-
-    def query(self, sql: str) -> list[tuple]:
-        con = duckdb.connect(str(build_database(self.lake_root)), read_only=True)
-        try:
-            return con.execute(sql).fetchall()
-        finally:
-            con.close()
-
-    def problems(self) -> list[str]:
-        """Every node that did not end in success/pass, as 'status name: message'."""
-        assert self.result.result is not None, self.result.exception
-        return [
-            f"{r.status} {r.node.name}: {r.message}"
-            for r in self.result.result.results
-            if str(r.status) not in {"success", "pass"}
-        ]
-
-
 def land(lake_root: Path, path: Path, *, account: str | None = None) -> None:
     args = ["land", str(path), "--source", "tiktok", "--root", str(lake_root)]
     outcome = CliRunner().invoke(app, [*args, *(["--account", account] if account else [])])
     assert outcome.exit_code == 0, outcome.output
 
 
-def ingest_and_build(lake_root: Path, work_dir: Path) -> Build:
+def ingest_and_build(lake_root: Path, work_dir: Path) -> StagingBuild:
     outcome = CliRunner().invoke(app, ["ingest", "--root", str(lake_root)])
     assert outcome.exit_code == 0, outcome.output
-    return Build(run_dbt(["build", *SELECT], lake_root=lake_root, work_dir=work_dir), lake_root)
+    return StagingBuild(
+        run_dbt(["build", *SELECT], lake_root=lake_root, work_dir=work_dir), lake_root
+    )
 
 
 def overview_rows(zip_path: Path) -> list[dict[str, str]]:
@@ -74,7 +52,7 @@ def overview_rows(zip_path: Path) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+def build(tmp_path_factory: pytest.TempPathFactory) -> StagingBuild:
     work = tmp_path_factory.mktemp("tiktok")
     lake_root = work / "lake"
     land(lake_root, OVERVIEW_ZIP)  # as the real fixture was: no account but the file name's
@@ -82,13 +60,13 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     return ingest_and_build(lake_root, work)
 
 
-def test_build_passes_every_test_without_warnings(build: Build) -> None:
+def test_build_passes_every_test_without_warnings(build: StagingBuild) -> None:
     assert build.result.exception is None, build.result.exception
     assert build.problems() == []
     assert build.result.success
 
 
-def test_overview_matches_the_real_export(build: Build) -> None:
+def test_overview_matches_the_real_export(build: StagingBuild) -> None:
     [(rows, days, views, first, last, accounts)] = build.query(
         f"select count(*), count(distinct report_date), sum(video_views), min(report_date), "
         f"max(report_date), list(distinct account) from {OVERVIEW}"
@@ -107,7 +85,7 @@ def test_overview_matches_the_real_export(build: Build) -> None:
         assert total == sum(int(row[metric]) for row in source), column
 
 
-def test_yearless_dates_cross_the_new_year_in_order(build: Build) -> None:
+def test_yearless_dates_cross_the_new_year_in_order(build: StagingBuild) -> None:
     """Row n of the file is day n of the window: the resolved dates are consecutive."""
     dates = [d for (d,) in build.query(f"select report_date from {OVERVIEW} order by _row_number")]
     assert [(b - a).days for a, b in itertools.pairwise(dates)] == [1] * 364
@@ -118,7 +96,7 @@ def test_yearless_dates_cross_the_new_year_in_order(build: Build) -> None:
     assert (dec31, jan1) == (20957, 54018)  # the file's "December 31" and "January 1"
 
 
-def test_overview_columns_are_typed(build: Build) -> None:
+def test_overview_columns_are_typed(build: StagingBuild) -> None:
     types = dict(
         build.query(
             "select column_name, data_type from information_schema.columns "
@@ -136,7 +114,7 @@ def test_overview_columns_are_typed(build: Build) -> None:
     assert window_start == date(2024, 5, 28)
 
 
-def test_video_stats_keep_the_id_as_text(build: Build) -> None:
+def test_video_stats_keep_the_id_as_text(build: StagingBuild) -> None:
     [row] = build.query(
         f"select video_id, account, created_at, views, likes, comments, shares, "
         f"duration_seconds from {VIDEOS}"
