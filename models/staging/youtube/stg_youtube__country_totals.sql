@@ -22,21 +22,7 @@ typed as (
     select
         json_extract_string(_landing_metadata, '$.account') as account,
         country as country_code,
-        views::bigint as views,
-        "estimatedMinutesWatched"::bigint as estimated_minutes_watched,
-        "averageViewDuration"::bigint as average_view_duration_seconds,
-        "averageViewPercentage"::double as average_view_percentage,
-        "subscribersGained"::bigint as subscribers_gained,
-        "subscribersLost"::bigint as subscribers_lost,
-        likes::bigint as likes,
-        dislikes::bigint as dislikes,
-        comments::bigint as comments,
-        shares::bigint as shares,
-        "videoThumbnailImpressions"::bigint as thumbnail_impressions,
-        -- kept as the API writes it: the sample reports do not show whether it is a
-        -- percentage or a fraction (Studio's CSV uses percent)
-        "videoThumbnailImpressionsClickRate"::double as thumbnail_impressions_click_rate,
-        "estimatedRevenue"::decimal(18, 6) as estimated_revenue_usd,
+        {{ youtube_report_metrics() }},
         _layout,
         _source_file,
         _sha256,
