@@ -257,11 +257,9 @@ _PICKER = (
 """
 )
 
-_AUDIENCE = (
-    _HEAD
-    + """<h1 id="artist-name">{{ artist.name }}</h1>
-<h2>Audience</h2>
-<label>Timeline <select id="timeline-range">
+# The range selector and download link the Audience and song pages share; the link follows
+# the selection, as on the real pages.
+_TIMELINE_PICKER = """<label>Timeline <select id="timeline-range">
 {% for value, (label, _) in ranges.items() %}
 <option value="{{ value }}"{% if value == selected %} selected{% endif %}>{{ label }}</option>
 {% endfor %}
@@ -278,6 +276,13 @@ select.addEventListener("change", () => {
 </script>
 </div></body></html>
 """
+
+_AUDIENCE = (
+    _HEAD
+    + """<h1 id="artist-name">{{ artist.name }}</h1>
+<h2>Audience</h2>
+"""
+    + _TIMELINE_PICKER
 )
 
 _SONGS = (
@@ -307,21 +312,6 @@ _SONG = (
     _HEAD
     + """<p id="artist-name">{{ artist.name }}</p>
 <h1 id="song-title">{{ title }}</h1>
-<label>Timeline <select id="timeline-range">
-{% for value, (label, _) in ranges.items() %}
-<option value="{{ value }}"{% if value == selected %} selected{% endif %}>{{ label }}</option>
-{% endfor %}
-</select></label>
-<a id="{{ link_id }}" href="timeline.csv?range={{ selected }}" download>{{ label }}</a>
-<p><a id="songs-tab" href="{{ url_for('spotify.songs_page', artist_id=artist.spotify_id) }}"
-  >Music</a></p>
-<script>
-const select = document.getElementById("timeline-range");
-const link = document.getElementById("{{ link_id }}");
-select.addEventListener("change", () => {
-  link.setAttribute("href", "timeline.csv?range=" + encodeURIComponent(select.value));
-});
-</script>
-</div></body></html>
 """
+    + _TIMELINE_PICKER
 )
