@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -30,8 +29,10 @@ from lake.config import LakePaths
 from lake.errors import LakeError
 from lake.ingest import quarantine as quarantine_ops
 from lake.ingest.engine import FileOutcome, Ingestor, IngestSummary, LandingFile
+from lake.ingest.landed import landing_files
 from lake.landing import Entry, SyncLandingStore
 from lake.sandbox.cli import app as sandbox_app
+from lake.warehouse import cli as warehouse_cli
 
 app = typer.Typer(
     help="A zone-based data lake on dbt + DuckDB: landing -> raw -> staging -> curated.",
@@ -46,6 +47,7 @@ app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(landing_app, name="landing")
 app.add_typer(sandbox_app, name="sandbox")
 app.command("extract")(extract_command)
+warehouse_cli.register(app)
 
 console = Console(stderr=True)
 
@@ -174,24 +176,6 @@ class _BytesProgress:
 
 
 # ---------------------------------------------------------------------------- ingest
-
-
-def landing_files(store: SyncLandingStore) -> list[LandingFile]:
-    """Every live version in the landing store, as the ingest step sees it."""
-    root = store.paths.root
-    return [
-        LandingFile(
-            path=root / entry.path,
-            rel_path=entry.path,
-            source=entry.source,
-            name=entry.name,
-            sha256=entry.sha256,
-            size=entry.size,
-            landed_at=datetime.fromisoformat(entry.updated_at),
-            metadata=dict(entry.metadata),
-        )
-        for entry in store.all_versions()
-    ]
 
 
 def run_ingest(

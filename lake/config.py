@@ -54,6 +54,21 @@ class LakePaths:
         return self.root / "archive"
 
     @property
+    def curated(self) -> Path:
+        """Parquet copies of the published version's curated marts, for tools that read files."""
+        return self.root / "curated"
+
+    @property
+    def runs(self) -> Path:
+        """The run ledger: one JSON document per `lake run` / `lake build`."""
+        return self.root / "runs"
+
+    @property
+    def docs(self) -> Path:
+        """The dbt docs site of the published version (one static HTML file)."""
+        return self.root / "docs"
+
+    @property
     def state(self) -> Path:
         """Bookkeeping that is not data: the landing index, the ingest ledger, locks."""
         return self.root / "_state"

@@ -1,0 +1,296 @@
+"""`lake build`: dbt builds the warehouse into a private database that nobody else opens.
+
+1. A fresh `warehouse/build.duckdb` starts from the published version's history only (the
+   `snapshots` schema, so SCD2 history continues, and the `lake_ops` run ledger); every model
+   is rebuilt, so a model removed from the project does not linger.
+2. dbt parses the project once, builds seeds, models and snapshots, then runs every data and
+   unit test (two invocations on the same parsed manifest, so the build's wall time splits
+   into parse / models / tests).
+3. Source freshness is checked on the same manifest; rows are counted per model.
+4. The verdict goes to `warehouse/build.json`: `lake publish` promotes the build only when it
+   says every model built and no error-severity test failed.
+
+A failed or killed build leaves the published database untouched; the next build starts over.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+
+from lake.failpoints import crash_point
+from lake.fsutil import atomic_write_json
+from lake.warehouse.dbt import DbtProject, NodeOutcome, describe_exception, node_outcomes
+from lake.warehouse.layout import WarehouseLayout
+from lake.warehouse.ledger import now_iso
+
+CARRIED_SCHEMAS = ("snapshots", "lake_ops")
+"""Schemas a build takes over from the published version: history, not rebuilt by dbt."""
+
+FAILED_STATUSES = {"error", "fail", "runtime error"}
+
+Progress = Callable[[str], None]
+T = TypeVar("T")
+
+
+@dataclass
+class SourceFreshness:
+    source: str
+    table: str
+    status: str
+    max_loaded_at: str
+    age_hours: float | None
+    warn_after: str
+    error_after: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class BuildResult:
+    run_id: str
+    started_at: str
+    finished_at: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+    nodes: list[NodeOutcome] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+    freshness: list[SourceFreshness] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def failed_nodes(self) -> list[NodeOutcome]:
+        """Models that did not build and error-severity tests that failed (or errored)."""
+        return [
+            node
+            for node in self.nodes
+            if node.status in FAILED_STATUSES and (not node.is_test or node.severity != "warn")
+        ]
+
+    @property
+    def ok(self) -> bool:
+        return not self.error and bool(self.nodes) and not self.failed_nodes
+
+    def test_counts(self) -> dict[str, int]:
+        counts = {"passed": 0, "warned": 0, "failed": 0, "skipped": 0}
+        for node in self.nodes:
+            if not node.is_test:
+                continue
+            if node.status == "pass":
+                counts["passed"] += 1
+            elif node.status == "warn" or (node.status == "fail" and node.severity == "warn"):
+                counts["warned"] += 1
+            elif node.status == "skipped":
+                counts["skipped"] += 1
+            else:
+                counts["failed"] += 1
+        return counts
+
+    def model_counts(self) -> dict[str, int]:
+        built = [n for n in self.nodes if not n.is_test]
+        return {
+            "built": sum(n.status == "success" for n in built),
+            "failed": sum(n.status in FAILED_STATUSES for n in built),
+            "skipped": sum(n.status == "skipped" for n in built),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "ok": self.ok,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "error": self.error,
+            "timings": {k: round(v, 3) for k, v in self.timings.items()},
+            "models": self.model_counts(),
+            "tests": self.test_counts(),
+            "failed": [node.to_dict() for node in self.failed_nodes],
+            "warned": [
+                node.to_dict()
+                for node in self.nodes
+                if node.is_test and node.status in ("warn", "fail") and node.severity == "warn"
+            ],
+            "rows": self.rows,
+            "freshness": [item.to_dict() for item in self.freshness],
+        }
+
+
+def run_build(
+    layout: WarehouseLayout,
+    run_id: str,
+    *,
+    project_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Build the warehouse into `warehouse/build.duckdb` and record the verdict."""
+    say = progress or (lambda _: None)
+    layout.ensure()
+    result = BuildResult(run_id=run_id, started_at=now_iso())
+    dbt = _project(layout, project_dir)
+    try:
+        _timed(result, "prepare", lambda: prepare_build_db(layout), say, "preparing")
+        manifest = _timed(result, "parse", dbt.parse, say, "parsing the dbt project")
+        models = _timed(
+            result,
+            "models",
+            lambda: dbt.invoke(
+                [
+                    "build",
+                    "--exclude-resource-type",
+                    "test",
+                    "--exclude-resource-type",
+                    "unit_test",
+                ],
+                manifest=manifest,
+            ),
+            say,
+            "building seeds, models and snapshots",
+        )
+        result.nodes = node_outcomes(models)
+        if models.exception is not None:
+            result.error = f"dbt build stopped: {describe_exception(models)}"
+        crash_point("build.after-models")
+        if not result.failed_nodes and not result.error:
+            tests = _timed(
+                result,
+                "tests",
+                lambda: dbt.invoke(
+                    ["build", "--resource-type", "test", "--resource-type", "unit_test"],
+                    manifest=manifest,
+                ),
+                say,
+                "running data and unit tests",
+            )
+            result.nodes += node_outcomes(tests)
+            if tests.exception is not None:
+                result.error = f"dbt test stopped: {describe_exception(tests)}"
+        freshness = _timed(
+            result,
+            "freshness",
+            lambda: dbt.invoke(["source", "freshness"], manifest=manifest),
+            say,
+            "checking source freshness",
+        )
+        result.freshness = freshness_outcomes(freshness)
+        result.rows = _timed(
+            result, "rows", lambda: count_rows(layout.build_db, result.nodes), say, "counting"
+        )
+    except Exception as error:
+        result.error = result.error or f"{type(error).__name__}: {error}"
+        raise
+    finally:
+        result.finished_at = now_iso()
+        write_verdict(layout, result)
+    return result
+
+
+def _project(layout: WarehouseLayout, project_dir: Path | None) -> DbtProject:
+    project = DbtProject(
+        lake_root=layout.paths.root,
+        database=layout.build_db,
+        target_dir=layout.dbt_dir / "target",
+        log_dir=layout.dbt_dir / "logs",
+    )
+    if project_dir is not None:
+        project.project_dir = project_dir
+    return project
+
+
+def _timed(result: BuildResult, stage: str, step: Callable[[], T], say: Progress, text: str) -> T:
+    say(text)
+    start = time.monotonic()
+    try:
+        return step()
+    finally:
+        result.timings[stage] = time.monotonic() - start
+
+
+def prepare_build_db(layout: WarehouseLayout) -> None:
+    """A new build database holding only the published version's carried schemas."""
+    remove_build_db(layout)
+    layout.build_verdict.unlink(missing_ok=True)
+    with duckdb.connect(str(layout.build_db)) as con:
+        if layout.published.exists():
+            quoted = str(layout.published).replace("'", "''")
+            con.execute(f"attach '{quoted}' as published (read_only)")
+            for schema, table in _carried_tables(con):
+                con.execute(f'create schema if not exists "{schema}"')
+                con.execute(
+                    f'create table "{schema}"."{table}" as '
+                    f'select * from published."{schema}"."{table}"'
+                )
+            con.execute("detach published")
+        con.execute("checkpoint")
+
+
+def _carried_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    rows = con.execute(
+        "select schema_name, table_name from duckdb_tables() "
+        "where database_name = 'published' and schema_name in (select unnest(?))",
+        [list(CARRIED_SCHEMAS)],
+    ).fetchall()
+    return [(str(schema), str(table)) for schema, table in rows]
+
+
+def remove_build_db(layout: WarehouseLayout) -> None:
+    for path in (layout.build_db, layout.build_db.with_name(layout.build_db.name + ".wal")):
+        path.unlink(missing_ok=True)
+
+
+def freshness_outcomes(result: Any) -> list[SourceFreshness]:
+    items: list[SourceFreshness] = []
+    for item in getattr(result.result, "results", None) or []:
+        node = item.node
+        criteria = getattr(item, "criteria", None) or getattr(node, "freshness", None)
+        age = getattr(item, "age", None)
+        max_loaded = getattr(item, "max_loaded_at", None)
+        items.append(
+            SourceFreshness(
+                source=node.source_name,
+                table=node.name,
+                status=str(item.status),
+                max_loaded_at=max_loaded.isoformat() if max_loaded else "",
+                age_hours=round(age / 3600, 1) if age is not None else None,
+                warn_after=_threshold(getattr(criteria, "warn_after", None)),
+                error_after=_threshold(getattr(criteria, "error_after", None)),
+            )
+        )
+    return sorted(items, key=lambda f: (f.source, f.table))
+
+
+def _threshold(value: Any) -> str:
+    if value is None or getattr(value, "count", None) is None:
+        return ""
+    return f"{value.count} {value.period}"
+
+
+def count_rows(database: Path, nodes: list[NodeOutcome]) -> dict[str, int]:
+    """Rows of every model, seed and snapshot that built (views are counted by running them)."""
+    built = [n for n in nodes if not n.is_test and n.status == "success" and n.relation]
+    counts: dict[str, int] = {}
+    with duckdb.connect(str(database), read_only=True) as con:
+        for node in built:
+            row = con.execute(f"select count(*) from {node.relation}").fetchone()
+            counts[node.name] = int(row[0]) if row else 0
+    return dict(sorted(counts.items()))
+
+
+def write_verdict(layout: WarehouseLayout, result: BuildResult) -> None:
+    verdict = result.to_dict()
+    if layout.build_db.exists():
+        stat = layout.build_db.stat()
+        verdict["database"] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    atomic_write_json(layout.build_verdict, verdict)
+
+
+def read_verdict(layout: WarehouseLayout) -> dict[str, Any] | None:
+    try:
+        return dict(json.loads(layout.build_verdict.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None

@@ -1,0 +1,1 @@
+select track, sum(plays) as plays from {{ ref('stg_demo__plays') }} group by track
