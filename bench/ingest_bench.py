@@ -222,8 +222,8 @@ def _timed_ingestor(base: type) -> type:
     class TimedIngestor(base):  # type: ignore[misc, valid-type]
         statements: list[list[Any]] = []  # noqa: RUF012
 
-        def _connect(self, scratch: Path) -> Any:
-            return TimedConnection(super()._connect(scratch), self.statements)
+        def _connect(self) -> Any:
+            return TimedConnection(super()._connect(), self.statements)
 
     return TimedIngestor
 

@@ -597,27 +597,24 @@ class _PartWriter:
     def write(
         self, part: Part, suffix: str, scratch: Path
     ) -> tuple[DatasetOutput, list[tuple[Path, Path]]]:
-        """One scan of the source: good rows and rows failing a type check are written to
-        separate Parquet files in scratch; the small file of failures becomes rejects."""
+        """Raw Parquet plus rejects Parquet, in scratch. A cheap aggregate counts the rows that
+        fail a type check first; the COPY that writes raw filters them only when there are any,
+        and only then are they read again (with their reasons) for the rejects."""
         partition = (
             f"_source={self.dataset.source}/_dataset={self.dataset.name}/"
             f"_date={self.file.landed_at.date().isoformat()}"
         )
-        out = scratch / f"out{suffix}-{self.dataset.name}"
+        out = scratch / f"out{suffix}-{self.dataset.name}.parquet"
         checks = self._checks()
-        copied = self._copy(out, checks, part)
+        failing = self._count_invalid(checks, part)
+        rows_raw = self._copy(out, checks if failing else [], part)
         parse_rejects = self.landed.parse_rejects()
-        good = sorted((out / "_ok=true").glob("*.parquet")) if checks else [out / "data.parquet"]
-        bad = sorted((out / "_ok=false").glob("*.parquet")) if checks else []
-        typed_rejects = self._typed_rejects(bad, checks, parse_rejects)
-        rows_raw = copied - len(typed_rejects)
+        typed_rejects = self._typed_rejects(checks, parse_rejects) if failing else []
         staged: list[tuple[Path, Path]] = []
         raw_target: Path | None = None
         if rows_raw > 0:
-            for index, produced in enumerate(good):
-                name = f"{self.file.ingest_key}{suffix}{f'-p{index}' if index else ''}.parquet"
-                staged.append((produced, self.paths.raw / partition / name))
-            raw_target = staged[0][1]
+            raw_target = self.paths.raw / partition / f"{self.file.ingest_key}{suffix}.parquet"
+            staged.append((out, raw_target))
         rejects = parse_rejects + typed_rejects
         rejects_target: Path | None = None
         if rejects:
@@ -634,7 +631,7 @@ class _PartWriter:
             dataset=self.dataset.name,
             layout=self.layout.name,
             member=part.name if suffix else None,
-            rows_landed=copied + len(parse_rejects),
+            rows_landed=rows_raw + len(rejects),
             rows_raw=rows_raw,
             rows_rejected=len(rejects),
             raw_path=_rel(self.paths, raw_target) if raw_target else None,
@@ -645,28 +642,33 @@ class _PartWriter:
         return output, staged
 
     def _checks(self) -> list[tuple[str, str]]:
+        """The typed columns to check; a column whose source type is the contract's type
+        (a Parquet BIGINT for `bigint`) always passes, so it is not checked."""
         return [
             (column, spec)
             for column, spec in self.dataset.types.items()
             if column in self.landed.header
             and column in self.dataset.columns
             and spec.lower() not in ("varchar", "text")
+            and not source_type_holds(self.con, self.landed.types.get(column), spec)
         ]
 
+    def _count_invalid(self, checks: list[tuple[str, str]], part: Part) -> int:
+        if not checks:
+            return 0
+        statement = f"select count(*) from {self.landed.relation} where {_any_invalid(checks)}"
+        try:
+            row = self.con.execute(statement).fetchone()
+        except duckdb.Error as exc:
+            raise file_error(part, exc) from exc
+        return int(row[0]) if row else 0
+
     def _copy(self, out: Path, checks: list[tuple[str, str]], part: Part) -> int:
-        source = f"select {self._select_list()}"
-        if checks:
-            ok = " and ".join(f"not {_invalid(column, spec)}" for column, spec in checks)
-            statement = (
-                f"copy ({source}, ({ok}) as _ok from {self.landed.relation}) to "
-                f"{literal(str(out))} (format parquet, {PARQUET_OPTIONS}, partition_by (_ok))"
-            )
-        else:
-            out.mkdir(parents=True, exist_ok=True)
-            statement = (
-                f"copy ({source} from {self.landed.relation}) to "
-                f"{literal(str(out / 'data.parquet'))} (format parquet, {PARQUET_OPTIONS})"
-            )
+        where = f" where not ({_any_invalid(checks)})" if checks else ""
+        statement = (
+            f"copy (select {self._select_list()} from {self.landed.relation}{where}) to "
+            f"{literal(str(out))} (format parquet, {PARQUET_OPTIONS})"
+        )
         try:
             result = self.con.execute(statement).fetchone()
         except duckdb.Error as exc:
@@ -705,10 +707,8 @@ class _PartWriter:
         return ", ".join(columns + lineage)
 
     def _typed_rejects(
-        self, bad: list[Path], checks: list[tuple[str, str]], parse_rejects: list[Reject]
+        self, checks: list[tuple[str, str]], parse_rejects: list[Reject]
     ) -> list[Reject]:
-        if not bad:
-            return []
         reasons = ", ".join(
             f"case when {_invalid(column, spec)} then "
             f"{literal(column + ': cannot read ')} || {ident(column)} || "
@@ -717,10 +717,9 @@ class _PartWriter:
         )
         present = [c for c in self.dataset.columns if c in self.landed.header]
         values = ", ".join(f"{literal(c)}, {ident(c)}" for c in present)
-        files = ", ".join(literal(str(p)) for p in bad)
         rows = self.con.execute(
             f"select _row_number, concat_ws('; ', {reasons}), json_object({values})::varchar "
-            f"from read_parquet([{files}]) order by _row_number"
+            f"from {self.landed.relation} where {_any_invalid(checks)} order by _row_number"
         ).fetchall()
         parse_lines = sorted(r.line for r in parse_rejects if r.line)
         return [
@@ -763,13 +762,32 @@ class _PartWriter:
 
 
 def _invalid(column: str, spec: str) -> str:
+    """True when a non-blank value does not parse. The parse comes first: DuckDB evaluates the
+    rest of an AND only for the rows still true, so `trim` runs on the failures alone."""
     value = ident(column)
     kind, _, fmt = spec.partition(":")
     if kind.lower() in ("date", "timestamp") and fmt:
         parsed = f"try_strptime({value}, {literal(fmt)})"
     else:
         parsed = f"try_cast({value} as {spec})"
-    return f"({value} is not null and trim({value}) <> '' and {parsed} is null)"
+    return f"({parsed} is null and {value} is not null and trim({value}) <> '')"
+
+
+def source_type_holds(con: duckdb.DuckDBPyConnection, source_type: str | None, spec: str) -> bool:
+    """Whether every value of a column typed `source_type` in its file (a Parquet BIGINT) passes
+    the contract's check `spec` (`bigint`): only when the two are the same DuckDB type. A
+    date/time spec with a format checks the text, whatever the source type."""
+    if source_type is None or ":" in spec:
+        return False
+    try:
+        row = con.execute(f"select typeof(cast(null as {spec}))").fetchone()
+    except duckdb.Error:
+        return False  # not a type DuckDB knows: the check itself reports the values
+    return row is not None and row[0] == source_type
+
+
+def _any_invalid(checks: list[tuple[str, str]]) -> str:
+    return " or ".join(_invalid(column, spec) for column, spec in checks)
 
 
 def _match_layout(dataset: Dataset, landed: Landed, part: Part) -> Layout:

@@ -3,10 +3,12 @@
 Every reader ends in the same shape, `Landed`: a relation whose columns are the source's own
 names, all VARCHAR, plus `_row_number` (1-based position of the record in the file), and
 the records that could not be read at all (`parse_rejects`, with their line). DuckDB does the
-reading (read_csv with its rejects tables, read_json_objects, read_parquet); CSV and Parquet
-are streamed (read once, by the COPY that writes raw); JSON documents and parser hooks (whose
-rows DuckDB gets as Arrow) are small and sit in a temp table. File-level problems raise
-`ContractError` (the file goes to quarantine).
+reading (read_csv with its rejects tables, read_json_objects, read_parquet). Row numbers never
+come from a window (`row_number() over ()` runs on one thread): CSV and NDJSON are parsed once,
+in parallel, into a temp table whose `rowid` is the record's position (DuckDB keeps insertion
+order), Parquet has `file_row_number`. Parquet is streamed (read by the COPY that writes raw);
+JSON documents and parser hooks (whose rows DuckDB gets as Arrow) are small and sit in a temp
+table. File-level problems raise `ContractError` (the file goes to quarantine).
 """
 
 from __future__ import annotations
@@ -46,13 +48,15 @@ class Reject:
 @dataclass
 class Landed:
     """Rows to land: `relation` (a table name or a parenthesised SELECT) yields the source's
-    columns as text plus `_row_number`. For streamed formats the relation is read once, by the
-    COPY that writes raw; `parse_rejects()` is complete only after that scan."""
+    columns as text plus `_row_number`. `types` holds the source's own type of a column when
+    the format has one (Parquet): a check that such a type always passes can be skipped.
+    `parse_rejects()` is complete once the relation has been read."""
 
     relation: str
     header: list[str]
     empty: bool = False
     parse_rejects: Callable[[], list[Reject]] = field(default=lambda: [])
+    types: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -259,10 +263,13 @@ def read_csv(con: duckdb.DuckDBPyConnection, part: Part, fmt: Csv) -> Landed:
             "strict_mode = true",
         ]
     )
-    relation = (
-        f"(select *, row_number() over () as _row_number "
-        f"from read_csv({literal(str(part.path))}, {options}))"
-    )
+    reader = f"read_csv({literal(str(part.path))}, {options})"
+    if any(name.lower() == "rowid" for name in header):
+        # a column named rowid hides the pseudo-column: number the rows with a (one-thread) window
+        relation = f"(select *, row_number() over () as _row_number from {reader})"
+    else:
+        _run(con, part, f"create or replace temp table landed_csv as select * from {reader}")
+        relation = "(select *, rowid + 1 as _row_number from landed_csv)"
     return Landed(
         relation=relation,
         header=header,
@@ -368,38 +375,46 @@ def _run_json(con: duckdb.DuckDBPyConnection, part: Part, statement: str) -> Non
 
 
 def _objects_to_columns(
-    con: duckdb.DuckDBPyConnection, part: Part, objects: str, rejects: list[Reject]
+    con: duckdb.DuckDBPyConnection,
+    part: Part,
+    objects: str,
+    rejects: list[Reject],
+    *,
+    where: str = "true",
 ) -> Landed:
-    """From a relation of `(obj, _row_number)` (JSON or JSON text) to one text column per key.
+    """From `(obj, _row_number)` rows of `objects` (those passing `where`; JSON or JSON text)
+    to one text column per key.
 
-    Two light scans find the keys (in first-seen order) and refuse records that are not
-    objects; the rows themselves are extracted by the COPY that writes raw."""
-    non_objects = con.execute(
-        f"select count(*) from {objects} where json_type(obj) <> 'OBJECT'"
-    ).fetchone()
-    if non_objects and non_objects[0]:
+    One aggregate over the distinct key lists finds the keys (in first-seen order; keys first
+    seen in the same record alphabetically) and refuses records that are not objects; the rows
+    themselves are extracted by the COPY that writes raw."""
+    shapes = con.execute(
+        f"select json_type(obj) as kind, json_keys(obj) as keys, min(_row_number) as first, "
+        f"count(*) from {objects} where {where} group by all order by first"
+    ).fetchall()
+    non_objects = sum(count for kind, _, _, count in shapes if kind != "OBJECT")
+    if non_objects:
         raise ContractError(
             "not_records",
-            f"{part.name}: {non_objects[0]} records are not JSON objects",
+            f"{part.name}: {non_objects} records are not JSON objects",
             "point records_path at the array of objects, or write a parser hook",
         )
-    keys = [
-        row[0]
-        for row in con.execute(
-            f"select key from (select unnest(json_keys(obj)) as key, _row_number "
-            f"from {objects}) group by key order by min(_row_number), key"
-        ).fetchall()
-    ]
+    keys: dict[str, None] = {}
+    for _, record_keys, _, _ in shapes:
+        keys.update(dict.fromkeys(sorted(k for k in record_keys if k not in keys)))
     if keys:
         paths = ", ".join(literal("$." + json.dumps(k)) for k in keys)
         columns = ", ".join(f"values[{i + 1}] as {ident(k)}" for i, k in enumerate(keys))
         relation = (
             f"(select {columns}, _row_number from (select "
-            f"json_extract_string(obj, [{paths}]) as values, _row_number from {objects}))"
+            f"json_extract_string(obj, [{paths}]) as values, _row_number from {objects} "
+            f"where {where}))"
         )
     else:
-        relation = f"(select _row_number from {objects})"
-    return Landed(relation=relation, header=keys, empty=not keys, parse_rejects=lambda: rejects)
+        relation = f"(select _row_number from {objects} where {where})"
+    return Landed(
+        relation=relation, header=list(keys), empty=not keys, parse_rejects=lambda: rejects
+    )
 
 
 def read_ndjson(con: duckdb.DuckDBPyConnection, part: Part, fmt: Ndjson) -> Landed:
@@ -417,8 +432,7 @@ def read_ndjson(con: duckdb.DuckDBPyConnection, part: Part, fmt: Ndjson) -> Land
     _run(
         con,
         part,
-        "create or replace temp table landed_lines as "
-        "select line, row_number() over () as _line from read_csv("
+        "create or replace temp table landed_lines as select line from read_csv("
         f"{literal(str(part.path))}, columns = {{'line': 'VARCHAR'}}, header = false, "
         "delim = '\x01', quote = '', escape = '', auto_detect = false, "
         f"max_line_size = {int(fmt.max_line_size)}, "
@@ -426,16 +440,15 @@ def read_ndjson(con: duckdb.DuckDBPyConnection, part: Part, fmt: Ndjson) -> Land
         "rejects_scan = 'ndjson_reject_scans', rejects_limit = 0)",
     )
     bad = con.execute(
-        "select _line, line from landed_lines "
-        "where line is not null and not coalesce(json_valid(line), false) order by _line"
+        "select rowid + 1, line from landed_lines "
+        "where line is not null and not coalesce(json_valid(line), false) order by 1"
     ).fetchall()
     rejects = _rejects_from_duckdb(con, "ndjson_reject_errors")
     rejects += [Reject(error="invalid JSON line", line=n, raw=text[:2000]) for n, text in bad]
-    objects = (
-        "(select line as obj, _line as _row_number from landed_lines "
-        "where line is not null and coalesce(json_valid(line), false))"
-    )
-    return _objects_to_columns(con, part, objects, rejects=rejects)
+    # each check parses the JSON again: skip json_valid when no line failed it
+    where = "obj is not null" + (" and coalesce(json_valid(obj), false)" if bad else "")
+    objects = "(select line as obj, rowid + 1 as _row_number from landed_lines)"
+    return _objects_to_columns(con, part, objects, rejects=rejects, where=where)
 
 
 # --------------------------------------------------------------------------- Parquet
@@ -453,7 +466,9 @@ def read_parquet(con: duckdb.DuckDBPyConnection, part: Part) -> Landed:
         f"(select {casts}, file_row_number + 1 as _row_number "
         f"from read_parquet({path}, file_row_number = true))"
     )
-    return Landed(relation=relation, header=header)
+    return Landed(
+        relation=relation, header=header, types={name: kind for name, kind, *_ in described}
+    )
 
 
 def _as_text(name: str, kind: str) -> str:
