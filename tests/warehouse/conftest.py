@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -102,4 +103,13 @@ def tiny(tmp_path: Path) -> TinyLake:
     return lake
 
 
-BuildPublish = Callable[..., str]
+SLOW_ROWS = "400000000"
+"""TINY_SLOW_ROWS that keeps a build busy for several seconds (the window to race or kill it)."""
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 120.0, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what or condition}")
+        time.sleep(0.05)
