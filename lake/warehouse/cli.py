@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -33,6 +34,13 @@ from lake.warehouse.run import Pipeline, RunOptions
 from lake.warehouse.status import lake_status
 
 console = Console(stderr=True)
+
+
+class FirstStage(StrEnum):
+    extract = "extract"
+    ingest = "ingest"
+    build = "build"
+
 
 RootOption = Annotated[
     Path | None,
@@ -165,9 +173,12 @@ def register(app: typer.Typer) -> None:
 
 def run_command(
     root: RootOption = None,
-    skip_extract: Annotated[
-        bool, typer.Option("--skip-extract", help="Start at ingest (what already landed).")
-    ] = False,
+    start: Annotated[
+        FirstStage,
+        typer.Option(
+            "--from", help="First stage: extract (default), ingest (what landed) or build."
+        ),
+    ] = FirstStage.extract,
     source: Annotated[
         list[str] | None, typer.Option("--source", help="Extract only these sources.")
     ] = None,
@@ -190,7 +201,7 @@ def run_command(
     """
     paths = LakePaths.from_env(root).ensure()
     options = RunOptions(
-        extract=not skip_extract,
+        start=start.value,
         sources=source or [],
         since=since.date() if since else None,
         docs=docs,

@@ -89,7 +89,10 @@ class DbtProject:
             "--log-path",
             str(self.log_dir),
             "--no-use-colors",
-            "--quiet",
+            "--log-level",
+            "none",
+            "--log-level-file",
+            "info",
         ]
         cwd = Path.cwd()
         with environment(env):

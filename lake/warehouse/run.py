@@ -59,9 +59,13 @@ class Silent:
         pass
 
 
+STAGES = ("extract", "ingest", "build")
+"""Where a run can start (`lake run --from`): publish and docs always follow a build."""
+
+
 @dataclass
 class RunOptions:
-    extract: bool = True
+    start: str = "extract"
     sources: list[str] = field(default_factory=list)
     since: date | None = None
     docs: bool = True
@@ -94,11 +98,13 @@ class Pipeline:
         return self.record
 
     def _stages(self) -> None:
-        if self.options.extract:
+        first = STAGES.index(self.options.start)
+        if first <= STAGES.index("extract"):
             with self._stage("extract") as stage:
                 self._extract(stage)
-        with self._stage("ingest") as stage:
-            self._ingest(stage)
+        if first <= STAGES.index("ingest"):
+            with self._stage("ingest") as stage:
+                self._ingest(stage)
         with self._stage("build") as stage:
             self._build(stage)
         if self.build is None or not self.build.ok:

@@ -35,15 +35,18 @@ class TinyLake:
         return WarehouseLayout(LakePaths(self.root).ensure()).ensure()
 
     def write_plays(
-        self, rows: Sequence[tuple[str | None, int | None]], day: str = "2026-11-20"
+        self,
+        rows: Sequence[tuple[str | None, int | None]],
+        day: str = "2026-11-20",
+        loaded: datetime | None = None,
     ) -> None:
-        """Replace the raw plays with `rows` (track, plays), loaded now."""
+        """Replace the raw plays with `rows` (track, plays), loaded at `loaded` (default now)."""
         folder = self.root / "raw" / "_source=demo" / "_dataset=plays"
         for old in folder.glob("*/*.parquet"):
             old.unlink()
         target = folder / f"_date={day}" / "part-0.parquet"
         target.parent.mkdir(parents=True, exist_ok=True)
-        loaded = datetime.now(UTC).replace(tzinfo=None)
+        loaded = (loaded or datetime.now(UTC)).replace(tzinfo=None)
         with duckdb.connect() as con:
             con.execute("create table plays (track varchar, plays varchar, _ingested_at timestamp)")
             con.executemany(

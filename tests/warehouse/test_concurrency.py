@@ -125,7 +125,7 @@ def test_a_second_run_refuses_naming_the_running_one(tiny: TinyLake) -> None:
         wait_for(lambda: is_locked(tiny.layout.lock), what="the first build to take the lock")
         assert read_owner(tiny.layout.lock)["pid"] == first.pid
 
-        refused = tiny.lake("run", "--skip-extract")
+        refused = tiny.lake("run", "--from", "build")
         assert refused.returncode == 2
         assert "another lake run holds the lock" in refused.stderr
         assert f"pid {first.pid}" in refused.stderr and "lake build" in refused.stderr

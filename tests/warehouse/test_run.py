@@ -1,0 +1,100 @@
+"""`lake run` records every stage, tells what to do next; `lake status` reports it all."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import duckdb
+
+from tests.warehouse.conftest import TinyLake
+
+
+def run_json(tiny: TinyLake, expect: int) -> dict:
+    result = tiny.lake("run", "--from", "build", "--json")
+    assert result.returncode == expect, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_a_run_builds_publishes_documents_and_records_itself(tiny: TinyLake) -> None:
+    record = run_json(tiny, expect=0)
+
+    layout = tiny.layout
+    assert record["status"] == "ok"
+    assert [(s["name"], s["status"]) for s in record["stages"]] == [
+        ("build", "ok"),
+        ("publish", "ok"),
+        ("docs", "ok"),
+    ]
+    build = record["stages"][0]["detail"]
+    assert set(build["timings"]) >= {"parse", "models", "tests", "freshness"}
+    assert record["tests"] == {"passed": 3, "warned": 0, "failed": 0, "skipped": 0}
+    assert record["rows"]["fct_plays"] == 2 and record["rows"]["stg_demo__plays"] == 2
+    assert record["published_version"] == tiny.published_version()
+    assert record["next_actions"] == []
+    on_disk = json.loads((layout.runs / f"{record['run_id']}.json").read_text())
+    assert on_disk == record
+    site = layout.docs_site.read_text()
+    assert "fct_plays" in site and "Plays per track." in site
+    assert json.loads(layout.docs_site.with_name("version.json").read_text()) == {
+        "version": record["published_version"]
+    }
+    with duckdb.connect(str(layout.published), read_only=True) as con:
+        ledger = con.execute("select run_id, status, tests_passed from lake_ops.runs").fetchall()
+        stages = con.execute(
+            "select stage, status from lake_ops.run_stages order by started_at"
+        ).fetchall()
+    # written at publish: the run is recorded in the version it published, stages up to there
+    assert ledger == [(record["run_id"], "running", 3)]
+    assert stages == [("build", "ok"), ("publish", "running")]
+
+
+def test_a_failing_run_keeps_the_published_version_and_says_what_to_do(tiny: TinyLake) -> None:
+    first = run_json(tiny, expect=0)
+    tiny.write_plays([("a", 5), (None, 1)], loaded=datetime.now(UTC) - timedelta(days=3))
+
+    record = run_json(tiny, expect=1)
+
+    assert record["status"] == "failed"
+    assert [(s["name"], s["status"]) for s in record["stages"]] == [
+        ("build", "failed"),
+        ("publish", "skipped"),
+    ]
+    assert record["published_version"] is None
+    assert tiny.published_version() == first["published_version"]
+    assert tiny.published_plays() == {"a": 1, "b": 2}
+    actions = {(a["kind"], a["message"].split(" ")[0]) for a in record["next_actions"]}
+    assert actions == {
+        ("failing_test", "not_null_fct_plays_track"),
+        ("stale_source", "demo.plays"),  # loaded 3 days ago, warn after 1 day
+    }
+    stale = next(a for a in record["next_actions"] if a["kind"] == "stale_source")
+    assert stale["command"] == "lake extract demo" and "warn after 1 day" in stale["message"]
+
+    status = tiny.lake("status", "--json")
+    assert status.returncode == 0, status.stderr
+    report = json.loads(status.stdout)
+    assert report["published"]["version"] == first["published_version"]
+    assert [r["status"] for r in report["runs"]] == ["failed", "ok"]
+    assert report["last_build"]["failed"] == ["not_null_fct_plays_track"]
+    assert report["next_actions"] == record["next_actions"]
+    assert [(f["source"], f["table"], f["status"]) for f in report["freshness"]] == [
+        ("demo", "plays", "warn")
+    ]
+    assert report["freshness"][0]["warn_after"] == "1 day"
+    assert report["quarantine"] == [] and report["running"] is None
+
+
+def test_the_next_publish_carries_failed_runs_into_the_ledger(tiny: TinyLake) -> None:
+    tiny.write_plays([(None, 1)])
+    failed = run_json(tiny, expect=1)
+    tiny.write_plays([("a", 1)])
+    passed = run_json(tiny, expect=0)
+
+    with duckdb.connect(str(tiny.layout.published), read_only=True) as con:
+        runs = con.execute(
+            "select run_id, status from lake_ops.runs order by started_at"
+        ).fetchall()
+        actions = con.execute("select run_id, kind from lake_ops.run_next_actions").fetchall()
+    assert runs == [(failed["run_id"], "failed"), (passed["run_id"], "running")]
+    assert actions == [(failed["run_id"], "failing_test")]
