@@ -54,7 +54,8 @@ lint: setup
 	$(BIN)/ruff format --check .
 
 pytest: setup
-	LAKE_DOCS_SITE=$(TEST_LAKE)/docs/index.html $(BIN)/pytest -n 2 --dist loadgroup
+	LAKE_E2E_ROOT=$(TEST_LAKE) LAKE_DOCS_SITE=$(TEST_LAKE)/docs/index.html \
+		$(BIN)/pytest -n 2 --dist loadgroup
 
 sqllint: setup
 	$(BIN)/sqlfluff lint analyses models macros tests/dbt

@@ -445,14 +445,18 @@ class Runner:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         handler.addFilter(_RedactingFilter(redact))
         logger = logging.getLogger(PACKAGE)
-        previous = logger.level
+        level, propagate = logger.level, logger.propagate
         logger.setLevel(logging.INFO)
         logger.addHandler(handler)
+        # the run log only: a library that called logging.basicConfig() (dbt's tracker does,
+        # at import) would otherwise echo every line to stderr under `lake run`'s display
+        logger.propagate = False
         try:
             yield
         finally:
             logger.removeHandler(handler)
-            logger.setLevel(previous)
+            logger.setLevel(level)
+            logger.propagate = propagate
             handler.close()
 
 

@@ -8,32 +8,17 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
-from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 
 from lake.config import LakePaths
 from lake.contracts import all_datasets
 from lake.ingest.schema_files import ensure_schema_files
+from lake.warehouse.dbt import environment, release_duckdb
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-
-
-@contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def run_dbt(args: Sequence[str], *, lake_root: Path, work_dir: Path) -> dbtRunnerResult:
@@ -57,7 +42,7 @@ def run_dbt(args: Sequence[str], *, lake_root: Path, work_dir: Path) -> dbtRunne
         "LAKE_DUCKDB_PATH": str(build_database(link)),
     }
     cwd = Path.cwd()
-    with _environment(env):
+    with environment(env):
         try:
             return dbtRunner().invoke(
                 [
@@ -75,7 +60,7 @@ def run_dbt(args: Sequence[str], *, lake_root: Path, work_dir: Path) -> dbtRunne
             )
         finally:
             os.chdir(cwd)  # dbt moves into the project directory
-            _release_duckdb()
+            release_duckdb()
 
 
 def _stable_dir() -> Path:
@@ -93,15 +78,6 @@ def _point(link: Path, target: Path) -> Path:
     staged.symlink_to(target.resolve(), target_is_directory=True)
     staged.replace(link)
     return link
-
-
-def _release_duckdb() -> None:
-    """dbt-duckdb keeps its DuckDB instance open for the life of the process; close it so the
-    test (or the next run, with other settings) can open the build database itself."""
-    environment = DuckDBConnectionManager._ENV
-    if environment is not None:
-        environment.close()
-    DuckDBConnectionManager.close_all_connections()
 
 
 def build_database(lake_root: Path) -> Path:

@@ -1,0 +1,121 @@
+"""What `make demo` and `make test` do: `lake run` on the sandbox's data, the real project.
+
+`make test` runs it first (its e2e step) and passes the lake as LAKE_E2E_ROOT; run alone,
+this module makes its own (about five minutes on two cores).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from lake.config import LakePaths
+from lake.warehouse.layout import WarehouseLayout
+from lake.warehouse.ledger import load_runs
+
+LAKE_BIN = Path(sys.executable).with_name("lake")
+SANDBOX_TODAY = "2026-11-20"
+
+pytestmark = pytest.mark.xdist_group("e2e")
+
+
+@pytest.fixture(scope="module")
+def layout(tmp_path_factory: pytest.TempPathFactory) -> WarehouseLayout:
+    given = os.environ.get("LAKE_E2E_ROOT")
+    if given and (Path(given) / "warehouse" / "lake.duckdb").exists():
+        return WarehouseLayout(LakePaths(Path(given)))
+    root = tmp_path_factory.mktemp("e2e") / "lake"
+    subprocess.run(
+        [
+            str(LAKE_BIN),
+            "sandbox",
+            "exec",
+            "--today",
+            SANDBOX_TODAY,
+            "--",
+            str(LAKE_BIN),
+            "run",
+            "--root",
+            str(root),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        env={**os.environ, "DO_NOT_TRACK": "1"},
+    )
+    return WarehouseLayout(LakePaths(root))
+
+
+def test_the_run_went_through_every_stage_and_published(layout: WarehouseLayout) -> None:
+    record = load_runs(layout)[0]
+    assert record.command == "lake run" and record.status == "ok"
+    assert [(s.name, s.status) for s in record.stages] == [
+        (name, "ok") for name in ("extract", "ingest", "build", "publish", "docs")
+    ]
+    assert record.files["landed"] >= 300 and record.files["quarantined"] == 0
+    assert record.tests["failed"] == 0 and record.tests["passed"] > 1000
+    assert record.failing_tests == [] and record.next_actions == []
+    assert record.rows["fct_streams_daily"] > 10_000
+    assert record.published_version is not None
+    timings = record.stage("build").detail["timings"]
+    assert set(timings) >= {"parse", "models", "tests", "freshness"}
+
+
+def test_the_published_database_is_the_recorded_version_with_its_parquet_copies(
+    layout: WarehouseLayout,
+) -> None:
+    record = load_runs(layout)[0]
+    with duckdb.connect(str(layout.published), read_only=True) as con:
+        version = con.execute("select version from lake_ops.publication").fetchone()
+        marts = dict(
+            con.execute(
+                "select table_name, estimated_size from duckdb_tables() "
+                "where schema_name = 'curated'"
+            ).fetchall()
+        )
+        counts = {
+            name: con.execute(f"select count(*) from curated.{name}").fetchone()[0]
+            for name in marts
+        }
+        snapshots = con.execute(
+            "select count(*) from snapshots.snap_tracks where dbt_valid_to is null"
+        ).fetchone()
+        tracks = con.execute("select count(*) from curated.dim_track").fetchone()
+        ledger = con.execute(
+            "select status, tests_failed from lake_ops.runs where run_id = ?", [record.run_id]
+        ).fetchone()
+    assert version == (record.published_version,)
+    assert len(marts) >= 15
+    for name, rows in counts.items():
+        parquet = layout.mart_parquet(name)
+        assert duckdb.sql(f"select count(*) from '{parquet}'").fetchone() == (rows,), name
+    assert snapshots == tracks and tracks[0] > 30
+    assert ledger == ("running", 0)  # recorded at publish, before the docs stage ended
+    marker = json.loads(layout.curated_marker.read_text())
+    assert marker["version"] == record.published_version
+
+
+def test_status_reports_the_published_version_and_fresh_sources(layout: WarehouseLayout) -> None:
+    result = subprocess.run(
+        [str(LAKE_BIN), "status", "--json", "--root", str(layout.paths.root)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "DO_NOT_TRACK": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    status = json.loads(result.stdout)
+    assert status["published"]["version"] == load_runs(layout)[0].published_version
+    assert status["quarantine"] == [] and status["running"] is None
+    freshness = {(f["source"], f["table"]): f for f in status["freshness"]}
+    assert len({source for source, _ in freshness}) == 8
+    landed = [f for f in freshness.values() if f["max_loaded_at"]]
+    assert landed and all(f["status"] == "pass" for f in landed)
+    assert all(f["warn_after"] for f in freshness.values())
