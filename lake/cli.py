@@ -7,13 +7,11 @@ document on stdout (progress and tables go to stderr / the terminal only).
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -25,6 +23,7 @@ from rich.progress import (
 from rich.table import Table
 
 from extract.runner import extract_command
+from lake.cli_options import JsonFlag, RootOption, console, emit, fail
 from lake.config import LakePaths
 from lake.errors import LakeError
 from lake.ingest import quarantine as quarantine_ops
@@ -49,14 +48,6 @@ app.add_typer(sandbox_app, name="sandbox")
 app.command("extract")(extract_command)
 warehouse_cli.register(app)
 
-console = Console(stderr=True)
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
-RootOption = Annotated[
-    Path | None,
-    typer.Option("--root", envvar="LAKE_ROOT", help="Lake root (default ./datalake)."),
-]
-
 DATA_TYPES = {
     ".csv": "csv",
     ".tsv": "tsv",
@@ -74,15 +65,6 @@ DATA_TYPES = {
 
 def _paths(root: Path | None) -> LakePaths:
     return LakePaths.from_env(root).ensure()
-
-
-def _emit(payload: Any) -> None:
-    sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
-
-
-def _fail(error: LakeError) -> typer.Exit:
-    console.print(f"[bold red]error:[/] {error}")
-    return typer.Exit(code=2)
 
 
 # ---------------------------------------------------------------------------- land
@@ -130,11 +112,11 @@ def land(
             try:
                 entry = store.store(path.name, path, data_type_of(path), metadata=metadata)
             except LakeError as error:
-                raise _fail(error) from error
+                raise fail(error) from error
             landed.append(entry)
             advance(path.stat().st_size)
     if as_json:
-        _emit({"landed": [e.to_dict() for e in landed]})
+        emit({"landed": [e.to_dict() for e in landed]})
         return
     table = Table("file", "id", "sha256", "bytes", "landing path", title="landed")
     for entry in landed:
@@ -230,9 +212,9 @@ def ingest(
     try:
         summary = run_ingest(paths, wait=not no_wait, show=not as_json)
     except LakeError as error:
-        raise _fail(error) from error
+        raise fail(error) from error
     if as_json:
-        _emit(summary.to_dict())
+        emit(summary.to_dict())
         return
     print_summary(summary, files=files)
 
@@ -301,7 +283,7 @@ def quarantine_list(
     """Quarantined files with the reason they failed."""
     items = quarantine_ops.items(_paths(root), include_resolved=include_resolved)
     if as_json:
-        _emit({"items": items})
+        emit({"items": items})
         return
     table = Table("sha256", "source", "file", "error", "quarantined at", title="quarantine")
     for item in items:
@@ -326,9 +308,9 @@ def quarantine_show(
     try:
         item = quarantine_ops.find(_paths(root), ref)
     except LakeError as error:
-        raise _fail(error) from error
+        raise fail(error) from error
     if as_json:
-        _emit(item)
+        emit(item)
         return
     error = item["error"]
     console.print(f"[bold]{item['file']}[/] ({item['source']}, sha256 {item['sha256']})")
@@ -363,11 +345,11 @@ def quarantine_retry(
         )
         summary = run_ingest(paths, retry={i["sha256"] for i in chosen}, show=not as_json)
     except LakeError as error:
-        raise _fail(error) from error
+        raise fail(error) from error
     retried = {i["sha256"] for i in chosen}
     outcomes = [o for o in summary.files if o.sha256 in retried]
     if as_json:
-        _emit({"batch_id": summary.batch_id, "retried": [o.to_dict() for o in outcomes]})
+        emit({"batch_id": summary.batch_id, "retried": [o.to_dict() for o in outcomes]})
         return
     for outcome in outcomes:
         console.print(f"{_status_text(outcome.status)} {outcome.landing_path}")
@@ -380,7 +362,7 @@ def quarantine_rows(root: RootOption = None, as_json: JsonFlag = False) -> None:
     """Rows rejected inside otherwise good files (the rejects table), per file."""
     rows = quarantine_ops.rejects_summary(_paths(root))
     if as_json:
-        _emit({"rejects": rows})
+        emit({"rejects": rows})
         return
     table = Table("source", "dataset", "file", "rows", "first error", title="rejected rows")
     for row in rows:
@@ -427,7 +409,7 @@ def landing_stats(root: RootOption = None, as_json: JsonFlag = False) -> None:
     stats = SyncLandingStore(_paths(root)).get_stats()
     payload = stats.to_dict() if hasattr(stats, "to_dict") else stats
     if as_json:
-        _emit(payload)
+        emit(payload)
         return
     console.print_json(json.dumps(payload, default=str))
 
@@ -441,7 +423,7 @@ def landing_reindex(root: RootOption = None) -> None:
 
 def _entries_out(entries: list[Entry], as_json: bool, title: str) -> None:
     if as_json:
-        _emit({"entries": [e.to_dict() for e in entries]})
+        emit({"entries": [e.to_dict() for e in entries]})
         return
     table = Table("id", "v", "source", "type", "bytes", "path", title=title)
     for entry in entries:

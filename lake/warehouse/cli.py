@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-import sys
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.status import Status
 from rich.table import Table
 
+from lake.cli_options import JsonFlag, RootOption, console, emit, fail
 from lake.config import LakePaths
 from lake.errors import LakeError
 from lake.warehouse.build import BuildResult, run_build
@@ -33,8 +32,6 @@ from lake.warehouse.publish import DEFAULT_KEEP, list_versions, publish, rollbac
 from lake.warehouse.run import Pipeline, RunOptions
 from lake.warehouse.status import lake_status
 
-console = Console(stderr=True)
-
 
 class FirstStage(StrEnum):
     extract = "extract"
@@ -42,11 +39,6 @@ class FirstStage(StrEnum):
     build = "build"
 
 
-RootOption = Annotated[
-    Path | None,
-    typer.Option("--root", envvar="LAKE_ROOT", help="Lake root (default ./datalake)."),
-]
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 WaitOption = Annotated[
     float,
     typer.Option("--wait", min=0, help="Seconds to wait for a running run (default: refuse)."),
@@ -64,15 +56,6 @@ KeepOption = Annotated[
 
 def _layout(root: Path | None) -> WarehouseLayout:
     return WarehouseLayout(LakePaths.from_env(root).ensure()).ensure()
-
-
-def _emit(payload: Any) -> None:
-    sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
-
-
-def _fail(error: LakeError, code: int = 2) -> typer.Exit:
-    console.print(f"[bold red]error:[/] {error}")
-    return typer.Exit(code=code)
 
 
 class RichListener:
@@ -213,9 +196,9 @@ def run_command(
     try:
         record = pipeline.run()
     except LakeError as error:
-        raise _fail(error) from error
+        raise fail(error) from error
     if as_json:
-        _emit(record.to_dict())
+        emit(record.to_dict())
     else:
         print_run(record, pipeline.layout)
         _print_where(pipeline.layout)
@@ -250,9 +233,9 @@ def build_command(
             _record_build(record, stage, result)
             record.save(layout)
     except LakeError as error:
-        raise _fail(error) from error
+        raise fail(error) from error
     if as_json:
-        _emit(result.to_dict())
+        emit(result.to_dict())
     else:
         print_build(result)
     raise typer.Exit(code=0 if result.ok else 1)
@@ -280,9 +263,9 @@ def publish_command(
         with run_lock(layout.lock, command="lake publish", wait=wait):
             result = _publish_recorded(layout, keep)
     except LakeError as error:
-        raise _fail(error, code=1) from error
+        raise fail(error, code=1) from error
     if as_json:
-        _emit(result)
+        emit(result)
         return
     console.print(f"published version [bold]{result['version']}[/] -> {layout.published}")
     if result["archived"]:
@@ -330,14 +313,14 @@ def rollback_command(
         with run_lock(layout.lock, command="lake rollback", wait=wait):
             previous, current = rollback(layout, version)
     except LakeError as error:
-        raise _fail(error, code=1) from error
+        raise fail(error, code=1) from error
     record = RunRecord(run_id=new_run_id(), command=f"lake rollback {current}")
     record.published_version, record.status, record.ended_at = current, "rolled_back", now_iso()
     record.stage("rollback").detail.update(previous=previous, current=current)
     record.stages[0].status = "ok"
     record.save(layout)
     if as_json:
-        _emit({"previous": previous, "current": current})
+        emit({"previous": previous, "current": current})
         return
     console.print(f"rolled back: {previous} -> [bold]{current}[/] ({layout.published})")
 
@@ -346,7 +329,7 @@ def versions_command(root: RootOption = None, as_json: JsonFlag = False) -> None
     """The published versions kept for rollback, and the archived ones."""
     versions = [v.to_dict() for v in list_versions(_layout(root))]
     if as_json:
-        _emit(versions)
+        emit(versions)
         return
     table = Table("version", "published at", "run", "where", "tests passed/warned/failed")
     for v in versions:
@@ -380,7 +363,7 @@ def docs_command(
         if serve:
             serve_docs(layout, port=port)
     except LakeError as error:
-        raise _fail(error, code=1) from error
+        raise fail(error, code=1) from error
 
 
 def status_command(
@@ -395,7 +378,7 @@ def status_command(
     """Last runs, source freshness, the published version and open quarantine items."""
     status = lake_status(_layout(root), runs=runs, freshness=freshness, project_dir=project_dir)
     if as_json:
-        _emit(status)
+        emit(status)
         return
     _print_status(status)
 

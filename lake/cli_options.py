@@ -1,0 +1,32 @@
+"""What every `lake` subcommand shares: options, the stderr console, JSON output, errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from lake.errors import LakeError
+
+console = Console(stderr=True)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+RootOption = Annotated[
+    Path | None,
+    typer.Option("--root", envvar="LAKE_ROOT", help="Lake root (default ./datalake)."),
+]
+
+
+def emit(payload: Any) -> None:
+    """The one JSON document a `--json` command prints on stdout."""
+    sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
+
+
+def fail(error: LakeError, code: int = 2) -> typer.Exit:
+    """Print the error (what went wrong, what to do) and return the exit to raise."""
+    console.print(f"[bold red]error:[/] {error}")
+    return typer.Exit(code=code)
