@@ -71,10 +71,12 @@ e2e: setup
 fixtures: setup
 	$(call load_fixtures,$(LAKE_ROOT))
 
-## bench: search at 100,000 entries; ingest throughput against DuckDB's own copy
+## bench: search at 100,000 entries; ingest throughput against DuckDB's own copy; lake build
+## split into parse / models / tests / publish on the demo and on 10 million stream rows
 bench: setup
 	$(BIN)/python bench/search_bench.py --entries 100000
 	$(BIN)/python bench/ingest_bench.py
+	$(BIN)/python bench/build_bench.py --scale-rows 10000000
 
 clean:
 	rm -rf build target logs
