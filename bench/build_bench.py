@@ -18,12 +18,14 @@ preparing the build database, source freshness and counting rows) and `lake publ
 error-severity test failed) stops the bench.
 
     .venv/bin/python bench/build_bench.py [--scale-rows 10000000] [--only demo|scaled]
-        [--runs cold,warm] [--fresh]
+        [--runs cold,warm] [--scaled-runs cold] [--fresh]
 
-The table shows the background load next to each run: the 1-minute load average before it
-and `bg cores`, the CPU other processes used meanwhile (the machine's busy time minus the
-bench's children, per second of wall time). The last line printed is one JSON object with
-every figure.
+The scaled lake gets a cold run only by default: its tests dominate and a warm build runs them
+all again. Each run's figures are printed as one JSON line as soon as it is measured. The
+table shows the background load next to each run: the 1-minute load average before it and
+`bg cores`, the CPU other processes used meanwhile (the machine's busy time minus the bench's
+children, per second of wall time). The last line printed is one JSON object with every
+figure.
 """
 
 from __future__ import annotations
@@ -245,26 +247,40 @@ def print_table(results: list[dict[str, Any]]) -> None:
     )
 
 
+def _runs(parser: argparse.ArgumentParser, value: str) -> list[str]:
+    runs = [run.strip() for run in value.split(",") if run.strip()]
+    if not runs or any(run not in RUNS for run in runs):
+        parser.error(f"runs are {' and/or '.join(RUNS)}, comma-separated, not {value!r}")
+    return runs
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale-rows", type=int, default=10_000_000)
     parser.add_argument("--only", choices=("demo", "scaled"))
-    parser.add_argument("--runs", default=",".join(RUNS), help="cold, warm or both")
+    parser.add_argument("--runs", default=",".join(RUNS), help="demo runs: cold, warm or both")
+    parser.add_argument(
+        "--scaled-runs", default="cold", help="scaled runs (a warm one costs as much as a cold one)"
+    )
     parser.add_argument("--fresh", action="store_true", help="recreate the demo and scaled lakes")
     args = parser.parse_args(argv)
-    runs = [run.strip() for run in args.runs.split(",") if run.strip()]
-    if not runs or any(run not in RUNS for run in runs):
-        parser.error(f"--runs takes {' and/or '.join(RUNS)}, comma-separated")
+    runs, scaled_runs = _runs(parser, args.runs), _runs(parser, args.scaled_runs)
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     results: list[dict[str, Any]] = []
     scaled: dict[str, Any] = {}
+
+    def record(lake: str, root: Path, run: str) -> None:
+        results.append(measure(lake, root, run))
+        print(json.dumps(results[-1]), flush=True)  # a run's figures survive an interruption
+
     try:
         demo = ensure_demo_lake(args.fresh)
-        if args.only != "scaled":
-            results += [measure("demo", demo, run) for run in runs]
+        for run in runs if args.only != "scaled" else []:
+            record("demo", demo, run)
         if args.only != "demo":
             scaled = ensure_scaled_lake(demo, args.scale_rows, args.fresh)
-            results += [measure("scaled", SCALED_LAKE, run) for run in runs]
+            for run in scaled_runs:
+                record("scaled", SCALED_LAKE, run)
     except BenchError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

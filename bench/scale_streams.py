@@ -48,6 +48,7 @@ NOUNS = ("Harbor", "Lanterns", "Echoes", "Rivers", "Signals", "Orchard", "Tides"
 # The ISRC registrant and the UPC prefix of the generated tracks: no real catalogue uses them.
 ISRC_PREFIX = "QZX9S"
 UPC_PREFIX = "19"
+MEMORY_LIMIT = "3GB"
 
 
 class ScaleError(RuntimeError):
@@ -243,12 +244,21 @@ def plan_songs(con: duckdb.DuckDBPyConnection, root: Path, new_rows: int) -> tup
 def write_timelines(con: duckdb.DuckDBPyConnection, root: Path) -> int:
     query = """
         with days as (
+            -- a cross join and a filter stream; an inequality join would be materialised
             select
-                s.*,
+                s.first_day,
+                s.source_file,
+                s.source_sha256,
+                s.batch_id,
+                s.ingested_at,
+                s.landed_at,
+                s.layout,
+                s.song_metadata,
                 d.i,
                 5 + (hash(s.n, d.i) % 1000)::int * (50 + s.n % 400)::int // 1000 as day_streams
             from new_songs as s
-            inner join range(0, (select max(days) from new_songs)) as d (i) on d.i < s.days
+            cross join range(0, (select max(days) from new_songs)) as d (i)
+            where d.i < s.days
         )
         select
             strftime(first_day + i::int, '%Y-%m-%d') as date,
@@ -381,7 +391,8 @@ def scale(source: Path, target: Path, stream_rows: int, base_rows: int | None) -
     if stream_rows <= base:
         raise ScaleError(f"--stream-rows {stream_rows:,} is not above the lake's {base:,} rows")
     copy_raw(source, target)
-    con = duckdb.connect()
+    # a bounded, streaming COPY: the machine is shared, and row order does not matter
+    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "preserve_insertion_order": False})
     days, songs = plan_songs(con, target, stream_rows - base)
     timeline_rows = write_timelines(con, target)
     catalogue = {"spotify/songs": write_songs(con, target)}
