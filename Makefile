@@ -11,6 +11,10 @@ TEST_LAKE := $(CURDIR)/build/test-lake
 # The sandbox world's "today": pinned so the demo's figures (and the README's) are stable;
 # `make demo SANDBOX_TODAY=$$(date -u +%F)` follows the calendar instead.
 SANDBOX_TODAY ?= 2026-11-20
+# ... and its first day, so a later SANDBOX_TODAY extends the same world's history (as the
+# real platforms do) instead of shifting it
+SANDBOX_ORIGIN ?= 2024-11-20
+SANDBOX := $(LAKE) sandbox exec --today $(SANDBOX_TODAY) --origin $(SANDBOX_ORIGIN) --
 
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
@@ -23,7 +27,7 @@ export DBT_PROJECT_DIR := $(CURDIR)
 ## demo: start the sandbox, then `lake run` against it: extract all eight sources, ingest,
 ## build, test, publish the warehouse and its docs site
 demo: setup
-	$(LAKE) sandbox exec --today $(SANDBOX_TODAY) -- $(LAKE) run --root "$(LAKE_ROOT)"
+	$(SANDBOX) $(LAKE) run --root "$(LAKE_ROOT)"
 	@echo
 	@echo "Docs site:          $(LAKE_ROOT)/docs/index.html  (or: $(LAKE) docs --serve --no-generate)"
 	@echo "Published database: $(LAKE_ROOT)/warehouse/lake.duckdb  (read-only; status: $(LAKE) status)"
@@ -65,7 +69,7 @@ sqllint: setup
 # land -> ingest -> build in pytest, tests/dbt/)
 e2e: setup
 	rm -rf $(TEST_LAKE)
-	$(LAKE) sandbox exec --today $(SANDBOX_TODAY) -- $(LAKE) run --root "$(TEST_LAKE)"
+	$(SANDBOX) $(LAKE) run --root "$(TEST_LAKE)"
 
 ## fixtures: land and ingest the bundled real exports (tests/fixtures/platforms/) into LAKE_ROOT
 fixtures: setup
@@ -83,7 +87,7 @@ clean:
 
 # extract every source from a sandbox living as long as the extract, then ingest
 define sandbox_lake
-	$(LAKE) sandbox exec --today $(SANDBOX_TODAY) -- $(LAKE) extract --root "$(1)"
+	$(SANDBOX) $(LAKE) extract --root "$(1)"
 	$(LAKE) ingest --root "$(1)"
 endef
 

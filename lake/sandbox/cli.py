@@ -26,6 +26,15 @@ app = typer.Typer(
 
 DEFAULT_PORT = 8765
 
+OriginOption = Annotated[
+    str | None,
+    typer.Option(
+        envvar="LAKE_SANDBOX_ORIGIN",
+        help="The world's first day, YYYY-MM-DD (default: today - 730 days). Pin it to run "
+        "the same world on later days: history then grows instead of shifting.",
+    ),
+]
+
 
 def _parse_today(value: str | None) -> date | None:
     if value is None:
@@ -49,6 +58,7 @@ def serve(
         str | None,
         typer.Option(help="The world's today, YYYY-MM-DD (default: $LAKE_SANDBOX_TODAY or UTC)."),
     ] = None,
+    origin: OriginOption = None,
     ready_file: Annotated[
         Path | None,
         typer.Option(help="Write the URL to this file once listening (removed on exit)."),
@@ -62,7 +72,7 @@ def serve(
     from lake.sandbox.world import World
 
     try:
-        world = World(seed=seed, today=_parse_today(today))
+        world = World(seed=seed, today=_parse_today(today), origin=_parse_today(origin))
         server = make_sandbox_server(world, host, port, quiet=quiet)
     except (LakeError, OSError) as exc:
         typer.echo(f"error: {exc}", err=True)
@@ -141,6 +151,7 @@ def exec_(
         str | None,
         typer.Option(help="The world's today, YYYY-MM-DD (default: $LAKE_SANDBOX_TODAY or UTC)."),
     ] = None,
+    origin: OriginOption = None,
 ) -> None:
     """Run a command against a sandbox that lives as long as the command: start it on a free
     port, run the command with the `lake sandbox env` variables set (and the extractors'
@@ -158,7 +169,7 @@ def exec_(
     if not command:
         typer.echo("error: give the command to run after '--', e.g. -- lake extract", err=True)
         raise typer.Exit(code=2)
-    world = World(seed=seed, today=_parse_today(today))
+    world = World(seed=seed, today=_parse_today(today), origin=_parse_today(origin))
     with running_sandbox(world) as sandbox:
         env = dict(os.environ)
         for line in env_lines(sandbox.url, seed):
