@@ -597,18 +597,20 @@ class _PartWriter:
     def write(
         self, part: Part, suffix: str, scratch: Path
     ) -> tuple[DatasetOutput, list[tuple[Path, Path]]]:
-        """Raw Parquet plus rejects Parquet, in scratch. A cheap aggregate counts the rows that
-        fail a type check first; the COPY that writes raw filters them only when there are any,
-        and only then are they read again (with their reasons) for the rejects."""
+        """Raw Parquet plus rejects Parquet, in scratch. The COPY that writes raw leaves out
+        the rows failing a type check; only when it wrote fewer rows than the source holds (a
+        count DuckDB answers without parsing the values) are the failures read again, with
+        their reasons, for the rejects."""
         partition = (
             f"_source={self.dataset.source}/_dataset={self.dataset.name}/"
             f"_date={self.file.landed_at.date().isoformat()}"
         )
         out = scratch / f"out{suffix}-{self.dataset.name}.parquet"
         checks = self._checks()
-        failing = self._count_invalid(checks, part)
-        rows_raw = self._copy(out, checks if failing else [], part)
+        total = self._count(part) if checks else 0
+        rows_raw = self._copy(out, checks, part)
         parse_rejects = self.landed.parse_rejects()
+        failing = rows_raw < total
         typed_rejects = self._typed_rejects(checks, parse_rejects) if failing else []
         staged: list[tuple[Path, Path]] = []
         raw_target: Path | None = None
@@ -653,10 +655,10 @@ class _PartWriter:
             and not source_type_holds(self.con, self.landed.types.get(column), spec)
         ]
 
-    def _count_invalid(self, checks: list[tuple[str, str]], part: Part) -> int:
-        if not checks:
-            return 0
-        statement = f"select count(*) from {self.landed.relation} where {_any_invalid(checks)}"
+    def _count(self, part: Part) -> int:
+        """Rows in the source: table metadata, Parquet footers, or a scan that extracts nothing
+        (DuckDB drops the unused columns)."""
+        statement = f"select count(*) from {self.landed.relation}"
         try:
             row = self.con.execute(statement).fetchone()
         except duckdb.Error as exc:
