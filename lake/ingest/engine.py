@@ -18,7 +18,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ import pyarrow.parquet as pq
 from lake.config import LakePaths
 from lake.contracts import all_datasets
 from lake.errors import ContractError, LockedError
+from lake.failpoints import crash_point
 from lake.fsutil import atomic_write_json, atomic_writer, file_lock, publish_file
 from lake.ingest.contract import Csv, Dataset, Layout
 from lake.ingest.ledger import Ledger, LedgerRow
@@ -199,21 +199,7 @@ class Ingestor:
         self.threads = threads or max(1, os.cpu_count() or 1)
         self.ledger_path = paths.state / "ingest_ledger.sqlite"
         self.lock_path = paths.state / "ingest.lock"
-        self._crash_counts: dict[str, int] = {}
         self._db: duckdb.DuckDBPyConnection | None = None
-
-    def _crash_point(self, name: str) -> None:
-        """Test hook: `LAKE_TEST_CRASH_AT=<point>[:<n>]` kills the process (SIGKILL) the n-th
-        time it reaches <point>, so the kill tests can stop an ingest at exact places."""
-        wanted = os.environ.get("LAKE_TEST_CRASH_AT")
-        if not wanted:
-            return
-        point, _, nth = wanted.partition(":")
-        if point != name:
-            return
-        self._crash_counts[name] = self._crash_counts.get(name, 0) + 1
-        if self._crash_counts[name] >= int(nth or 1):
-            os.kill(os.getpid(), signal.SIGKILL)
 
     # ------------------------------------------------------------------ the batch
 
@@ -331,7 +317,7 @@ class Ingestor:
             except ContractError as error:
                 outcome = self._quarantine(landing_file, batch_id, error)
             self._commit(ledger, landing_file, batch_id, outcome, existing if retrying else None)
-            self._crash_point("committed")
+            crash_point("committed")
             return outcome
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
@@ -345,7 +331,7 @@ class Ingestor:
         retried: LedgerRow | None,
     ) -> None:
         """Write the ledger row; a retried file that now ingests keeps its quarantine history."""
-        self._crash_point("before_commit")
+        crash_point("before_commit")
         now = utc_now().isoformat()
         ledger.record(
             LedgerRow(
@@ -392,11 +378,11 @@ class Ingestor:
             staged.extend(files)
         if not recognised:
             raise _no_contract(landing_file, [d for d, _, _ in plan], parsed=True)
-        self._crash_point("staged")
+        crash_point("staged")
         for tmp, target in staged:
             publish_file(tmp, target)
-            self._crash_point("published_one")
-        self._crash_point("published")
+            crash_point("published_one")
+        crash_point("published")
         return FileOutcome(
             landing_file.rel_path,
             landing_file.source,
@@ -542,7 +528,7 @@ class Ingestor:
         target = self.paths.quarantine / relative
         with atomic_writer(target, self.paths.tmp) as out, landing_file.path.open("rb") as src:
             shutil.copyfileobj(src, out, 1 << 20)
-        self._crash_point("quarantine_copied")
+        crash_point("quarantine_copied")
         now = utc_now().isoformat()
         reason = {
             "file": landing_file.name,
