@@ -143,6 +143,20 @@ def page(browser: Browser) -> Iterator[Page]:
         context.close()
 
 
+@pytest.fixture(scope="module")
+def site_page(browser: Browser, served_site: ServedSite) -> Iterator[Page]:
+    """One page on the served site, loaded once for a module's tests that only click around."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        page.goto(served_site.url)
+        page.get_by_placeholder("Search for models...").wait_for()
+        yield page
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="session")
 def artefacts() -> Path:
     ARTEFACTS.mkdir(parents=True, exist_ok=True)

@@ -195,12 +195,10 @@ def test_tree_leads_to_the_mart_and_its_lineage_graph_draws_its_upstream_models(
 
 
 @pytest.mark.parametrize("spec", source_specs(), ids=lambda spec: spec["name"])
-def test_source_page_shows_landing_path_and_loader(
-    page: Page, served_site: ServedSite, spec: dict[str, Any]
-) -> None:
+def test_source_page_shows_landing_path_and_loader(site_page: Page, spec: dict[str, Any]) -> None:
+    page = site_page  # the site is loaded once; each source is a click in its sidebar
     meta = spec["config"]["meta"]
     assert meta["landing_path"] == f"landing/{spec['name']}/"
-    open_home(page, served_site.url)
     click_tree_item(sidebar_section(page, "Sources"), spec["name"])
     page.wait_for_url(re.compile(re.escape(f"#!/source_list/{spec['name']}") + "$"))
 
