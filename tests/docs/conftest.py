@@ -102,6 +102,8 @@ def served_site(docs_site: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     shutil.copyfile(docs_site, root / "docs" / "index.html")
     port = free_port()
     lake = Path(sys.executable).with_name("lake")
+    if not lake.is_file():
+        pytest.fail(f"no `lake` command next to {sys.executable}: run `make setup`")
     env = {k: v for k, v in os.environ.items() if k not in ("LAKE_ROOT", "LAKE_DUCKDB_PATH")}
     command = [str(lake), "docs", "--serve", "--no-generate", "--port", str(port)]
     process = subprocess.Popen(

@@ -21,7 +21,8 @@ from playwright.sync_api import Locator, Page
 from lake.config import PROJECT_DIR
 from tests.docs.conftest import ServedSite
 
-pytestmark = pytest.mark.xdist_group("docs_site")  # one site, one server, one Chromium
+# One site, one server, one Chromium per worker; generating the site (no LAKE_DOCS_SITE) is dbt.
+pytestmark = [pytest.mark.xdist_group("docs_site"), pytest.mark.slow]
 
 MART = "fct_streams_daily"
 MART_ID = f"model.lake.{MART}"
