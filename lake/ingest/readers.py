@@ -388,19 +388,17 @@ def _objects_to_columns(
     One aggregate over the distinct key lists finds the keys (in first-seen order; keys first
     seen in the same record alphabetically) and refuses records that are not objects; the rows
     themselves are extracted by the COPY that writes raw."""
+    # grouped by the lists' text (cheaper to hash than the lists); each JSON function parses
+    # the text again, so the type is asked only when a record has no keys (an array, a scalar,
+    # null, or {})
     shapes = con.execute(
-        f"select json_type(obj) as kind, json_keys(obj) as keys, min(_row_number) as first, "
-        f"count(*) from {objects} where {where} group by all order by first"
+        f"select any_value(keys), min(_row_number) as first from (select json_keys(obj) as "
+        f"keys, _row_number from {objects} where {where}) group by keys::varchar order by first"
     ).fetchall()
-    non_objects = sum(count for kind, _, _, count in shapes if kind != "OBJECT")
-    if non_objects:
-        raise ContractError(
-            "not_records",
-            f"{part.name}: {non_objects} records are not JSON objects",
-            "point records_path at the array of objects, or write a parser hook",
-        )
+    if any(not record_keys for record_keys, _ in shapes):
+        _refuse_non_objects(con, part, objects, where)
     keys: dict[str, None] = {}
-    for _, record_keys, _, _ in shapes:
+    for record_keys, _ in shapes:
         keys.update(dict.fromkeys(sorted(k for k in record_keys if k not in keys)))
     if keys:
         paths = ", ".join(literal("$." + json.dumps(k)) for k in keys)
@@ -415,6 +413,21 @@ def _objects_to_columns(
     return Landed(
         relation=relation, header=list(keys), empty=not keys, parse_rejects=lambda: rejects
     )
+
+
+def _refuse_non_objects(
+    con: duckdb.DuckDBPyConnection, part: Part, objects: str, where: str
+) -> None:
+    row = con.execute(
+        f"select count(*) from {objects} where {where} and json_type(obj) <> 'OBJECT'"
+    ).fetchone()
+    non_objects = int(row[0]) if row else 0
+    if non_objects:
+        raise ContractError(
+            "not_records",
+            f"{part.name}: {non_objects} records are not JSON objects",
+            "point records_path at the array of objects, or write a parser hook",
+        )
 
 
 def read_ndjson(con: duckdb.DuckDBPyConnection, part: Part, fmt: Ndjson) -> Landed:

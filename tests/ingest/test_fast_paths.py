@@ -185,3 +185,26 @@ def test_ndjson_with_a_line_that_is_not_an_object_is_quarantined(lake: Lake) -> 
     assert outcome.reason["error"]["kind"] == "not_records"
     assert "2 records are not JSON objects" in outcome.reason["error"]["message"]
     assert lake.raw("events") == []
+
+
+def test_ndjson_blank_line_keeps_line_numbers_through_the_ingest(lake: Lake) -> None:
+    lake.land("events.ndjson", '{"a": 1}\n\n{"a": 2}\n{"a": "x"}\n')
+    (outcome,) = lake.ingest([EVENTS]).files
+    assert (outcome.rows_raw, outcome.rows_rejected) == (2, 1)
+    assert [(r["_row_number"], r["a"]) for r in lake.raw("events")] == [(1, "1"), (3, "2")]
+    assert [(r["_row_number"], r["error"]) for r in lake.rejects()] == [
+        (4, "a: cannot read x as integer")
+    ]
+
+
+def test_ndjson_rows_follow_the_file_order_on_a_large_file(lake: Lake) -> None:
+    body = "".join(f'{{"a": {i}, "name": "item {i}"}}\n' for i in range(1, 300_001))
+    lake.land("events.ndjson", body)
+    (outcome,) = lake.ingest([EVENTS]).files
+    assert (outcome.rows_landed, outcome.rows_raw, outcome.rows_rejected) == (300_000, 300_000, 0)
+    glob = lake.paths.raw / "_source=shop/_dataset=events/*/*.parquet"
+    mismatches = duckdb.sql(
+        f"select count(*), count(*) filter (where a::bigint <> _row_number) "
+        f"from read_parquet('{glob}')"
+    ).fetchone()
+    assert mismatches == (300_000, 0)
