@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -280,8 +281,10 @@ def _publish_recorded(layout: WarehouseLayout, keep: int) -> dict[str, Any]:
     record = load_run(layout, verdict_run) or RunRecord(run_id=new_run_id(), command="lake publish")
     stage = record.stage("publish")
     stage.started_at = now_iso()
+    started = time.monotonic()
 
     def before_stamp(version: str) -> None:
+        stage.seconds = round(time.monotonic() - started, 3)
         record.published_version = version
         record.status = "published"
         record.ended_at = now_iso()
@@ -294,6 +297,7 @@ def _publish_recorded(layout: WarehouseLayout, keep: int) -> dict[str, Any]:
         ledger_writer=lambda con: write_ledger_tables(con, load_runs(layout)),
     )
     stage.status = "ok"
+    stage.seconds = round(time.monotonic() - started, 3)
     stage.detail.update(result.to_dict())
     record.save(layout)
     return result.to_dict()

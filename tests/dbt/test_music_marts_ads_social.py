@@ -46,7 +46,18 @@ SINGULAR = (
 def _build(lake_root: Path, work_dir: Path) -> StagingBuild:
     selectors = [f"+{name}" for name in MARTS]
     result = run_dbt(
-        ["build", "--select", *selectors, *SINGULAR, "--exclude", "fct_royalties_monthly+"],
+        # cautious: the snapshots' tests read dim_ad and dim_ad_campaign too, but the snapshots
+        # are not built here
+        [
+            "build",
+            "--select",
+            *selectors,
+            *SINGULAR,
+            "--exclude",
+            "fct_royalties_monthly+",
+            "--indirect-selection",
+            "cautious",
+        ],
         lake_root=lake_root,
         work_dir=work_dir,
     )

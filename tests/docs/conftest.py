@@ -124,8 +124,11 @@ def served_site(docs_site: Path, tmp_path_factory: pytest.TempPathFactory) -> It
             process.wait()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """One Chromium per module, closed when the module ends: Playwright's sync API leaves its
+    event loop marked as running on this thread while it is open, so a session-wide browser
+    would break every asyncio test that the same worker runs afterwards."""
     executable = os.environ.get("LAKE_BROWSER_PATH") or "/usr/bin/chromium"
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)

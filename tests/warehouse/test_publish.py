@@ -160,3 +160,5 @@ def test_publish_writes_the_run_ledger_into_the_published_database(tiny: TinyLak
             "where m.model = 'fct_plays'"
         ).fetchone()
     assert row == (runs[0].run_id, version, 3, 2)
+    publish_stage = next(s for s in runs[0].stages if s.name == "publish")
+    assert publish_stage.status == "ok" and publish_stage.seconds > 0

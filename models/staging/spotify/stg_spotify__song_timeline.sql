@@ -1,3 +1,8 @@
+-- a table, not a view: the per-song window and the per-day dedup over every overlapping
+-- download are the costliest staging step (at 10 million raw rows each of its tests
+-- recomputed them: ~1,000 s of tests as a view)
+{{ config(materialized='table') }}
+
 with
 
 source as (
