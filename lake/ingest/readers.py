@@ -265,8 +265,15 @@ def read_csv(con: duckdb.DuckDBPyConnection, part: Part, fmt: Csv) -> Landed:
     )
     reader = f"read_csv({literal(str(part.path))}, {options})"
     if any(name.lower() == "rowid" for name in header):
-        # a column named rowid hides the pseudo-column: number the rows with a (one-thread) window
-        relation = f"(select *, row_number() over () as _row_number from {reader})"
+        # a column named rowid hides the pseudo-column: number the rows with a (one-thread)
+        # window, stored with them (the COPY to raw does not keep the rows' order)
+        _run(
+            con,
+            part,
+            f"create or replace temp table landed_csv as "
+            f"select *, row_number() over () as _row_number from {reader}",
+        )
+        relation = "landed_csv"
     else:
         _run(con, part, f"create or replace temp table landed_csv as select * from {reader}")
         relation = "(select *, rowid + 1 as _row_number from landed_csv)"
