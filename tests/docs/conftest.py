@@ -21,19 +21,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from extract._browser import CHROMIUM_ARGS, DEBIAN_CHROMIUM
 from lake.config import PROJECT_DIR
 from lake.warehouse.dbt import DbtProject, describe_exception
 
 ARTEFACTS = PROJECT_DIR / "build" / "artefacts" / "docs"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 SERVER_START_SECONDS = 30.0
 PAGE_TIMEOUT_MS = 20_000
 
@@ -129,9 +121,11 @@ def browser() -> Iterator[Browser]:
     """One Chromium per module, closed when the module ends: Playwright's sync API leaves its
     event loop marked as running on this thread while it is open, so a session-wide browser
     would break every asyncio test that the same worker runs afterwards."""
-    executable = os.environ.get("LAKE_BROWSER_PATH") or "/usr/bin/chromium"
+    executable = os.environ.get("LAKE_BROWSER_PATH") or str(DEBIAN_CHROMIUM)
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=executable, args=["--headless", *CHROMIUM_ARGS]
+        )
         try:
             yield chromium
         finally:
