@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 import zipfile
@@ -43,6 +44,7 @@ from lake.ingest.sql import ident, literal
 REJECTS_DIR = "_rows"
 # zstd at level 1: about as fast to write as snappy, and raw text compresses 2-3x better.
 PARQUET_OPTIONS = "compression zstd, compression_level 1"
+_INGEST_KEY = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -258,14 +260,17 @@ class Ingestor:
         return summary
 
     def recover(self, ledger: Ledger) -> list[Path]:
-        """Repair what a crashed run left: scratch files and outputs that were never committed."""
+        """Repair what a crashed run left: scratch files and outputs that were never committed.
+        Only files named like an ingest's output (`<64 hex ingest key>...parquet`) are swept:
+        a file another tool put in raw is not the ingest's to delete."""
         for scratch in self.paths.tmp.glob("ingest-*"):
             shutil.rmtree(scratch, ignore_errors=True)
         committed = ledger.ingested_shas()
         swept: list[Path] = []
         for zone in (self.paths.raw, self.paths.quarantine / REJECTS_DIR):
             for parquet in zone.glob("_source=*/_dataset=*/_date=*/*.parquet"):
-                if not parquet.name.startswith("_") and parquet.name[:64] not in committed:
+                key = parquet.name[:64]
+                if _INGEST_KEY.fullmatch(key) and key not in committed:
                     parquet.unlink()
                     swept.append(parquet)
         self._resolve_retried(ledger)

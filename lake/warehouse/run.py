@@ -162,8 +162,9 @@ class Pipeline:
         files = landing_files(SyncLandingStore(self.paths))
         self.listener.note(f"{len(files)} landing files")
         summary = Ingestor(self.paths).run(files).to_dict()
-        for key in ("ingested", "duplicate", "quarantined"):
-            self.record.files[key] = int(summary.get(key, 0))
+        self.record.files["ingested"] = int(summary["ingested"])
+        self.record.files["duplicate"] = int(summary["duplicates"])
+        self.record.files["quarantined"] = int(summary["quarantined"])
         stage.detail.update(
             batch_id=summary.get("batch_id"),
             rows=sum(s.get("rows_raw", 0) for s in summary.get("by_source", {}).values()),

@@ -227,6 +227,8 @@ def test_recovery_sweeps_uncommitted_outputs(lake: Lake) -> None:
         lake.paths.raw / "_source=shop/_dataset=widgets/_date=2026-11-23" / ("f" * 64 + ".parquet")
     )
     orphan.write_bytes(lake.parquet_files()[0].read_bytes())
+    foreign = orphan.with_name("added-by-hand.parquet")  # not the ingest's: left alone
+    foreign.write_bytes(orphan.read_bytes())
     scratch = lake.paths.tmp / "ingest-old-batch"
     scratch.mkdir()
     ingestor = Ingestor(lake.paths, [WIDGETS])
@@ -234,7 +236,8 @@ def test_recovery_sweeps_uncommitted_outputs(lake: Lake) -> None:
     swept = ingestor.recover(ledger)
     ledger.close()
     assert swept == [orphan] and not orphan.exists() and not scratch.exists()
-    assert len(lake.raw()) == 2
+    assert foreign.exists()
+    assert len(lake.raw()) == 4  # two rows committed, the same two in the foreign file
 
 
 def test_a_second_ingest_refuses_while_one_runs(lake: Lake) -> None:

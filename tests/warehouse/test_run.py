@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import duckdb
 
 from tests.warehouse.conftest import TinyLake
 
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "platforms"
 
-def run_json(tiny: TinyLake, expect: int, *args: str) -> dict:
-    result = tiny.lake("run", "--from", "build", "--json", *args)
+
+def run_json(tiny: TinyLake, expect: int, *args: str, start: str = "build") -> dict:
+    result = tiny.lake("run", "--from", start, "--json", *args)
     assert result.returncode == expect, result.stderr
     return json.loads(result.stdout)
 
@@ -98,3 +101,25 @@ def test_the_next_publish_carries_failed_runs_into_the_ledger(tiny: TinyLake) ->
         actions = con.execute("select run_id, kind from lake_ops.run_next_actions").fetchall()
     assert runs == [(failed["run_id"], "failed"), (passed["run_id"], "running")]
     assert actions == [(failed["run_id"], "failing_test")]
+
+
+def test_a_run_from_ingest_counts_ingested_duplicate_and_quarantined_files(
+    tiny: TinyLake, tmp_path: Path
+) -> None:
+    tiny.write_plays([("a", 1)])
+    export = FIXTURES / "distrokid" / "dk_bank_details_20250529_043711_sample.tsv"
+    again = tmp_path / "dk_bank_details_20250530_000000_sample.tsv"  # the same bytes, renamed
+    again.write_bytes(export.read_bytes())
+    broken = tmp_path / "dk_bank_details_20250531_000000.tsv"
+    broken.write_bytes(b"\x00\x01 not a tsv \xff\xfe" * 64)
+    for path in (export, again, broken):
+        tiny.lake("land", str(path), "--source", "distrokid", check=True)
+
+    record = run_json(tiny, 0, "--no-docs", start="ingest")
+
+    assert record["files"] == {"ingested": 1, "duplicate": 1, "quarantined": 1}
+    with duckdb.connect(str(tiny.layout.published), read_only=True) as con:
+        row = con.execute(
+            "select files_ingested, files_duplicate, files_quarantined from lake_ops.runs"
+        ).fetchone()
+    assert row == (1, 1, 1)
