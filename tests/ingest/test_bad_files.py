@@ -167,6 +167,20 @@ def test_duplicate_column_names(lake: Lake) -> None:
     assert reason["error"]["where"]["columns"] == ["name"]
 
 
+def test_column_names_differing_only_in_case(lake: Lake) -> None:
+    # DuckDB and Spark do not tell `Name` from `name`: one would read the other's values
+    reason = _quarantined(
+        lake, "widgets.csv", "id,name,price,Name\n1,a,1.00,b\n", "duplicate_columns"
+    )
+    assert reason["error"]["where"]["columns"] == ["Name", "name"]
+
+
+def test_json_keys_differing_only_in_case(lake: Lake) -> None:
+    body = '{"id": 1, "name": "a", "price": "1.00"}\n{"id": 2, "Name": "b", "price": "2.00"}\n'
+    reason = _quarantined(lake, "events.ndjson", body, "duplicate_columns")
+    assert reason["error"]["where"]["columns"] == ["Name", "name"]
+
+
 def test_missing_required_column(lake: Lake) -> None:
     reason = _quarantined(lake, "widgets.csv", "id,name\n1,bolt\n", "missing_required_columns")
     assert reason["error"]["where"]["missing"] == ["price"]

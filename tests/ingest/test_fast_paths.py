@@ -178,6 +178,25 @@ def test_ndjson_keys_in_first_seen_order_and_lines_as_row_numbers(lake: Lake) ->
     assert (outcome.rows_landed, outcome.rows_raw, outcome.rows_rejected) == (5, 3, 2)
 
 
+def test_ndjson_values_keep_the_text_the_json_wrote(lake: Lake) -> None:
+    lines = [
+        '{"a": 1, "note": 1.50, "note.en": "caf\\u00e9 \\"q\\""}',
+        '{"a": 2, "note": {"b": [1, 2]}, "note.en": 1e3}',
+        '{"a": 3, "note": true, "note.en": null}',
+        '{"a": 4, "note": 12345678901234567890123}',
+    ]
+    lake.land("events.ndjson", "\n".join(lines) + "\n")
+    (outcome,) = lake.ingest([EVENTS]).files
+    assert outcome.rows_raw == 4
+    texts = [json.loads(r["_rescued"]) for r in lake.raw("events")]
+    assert texts == [
+        {"note": "1.5", "note.en": 'café "q"'},
+        {"note": '{"b":[1,2]}', "note.en": "1000.0"},
+        {"note": "true", "note.en": None},
+        {"note": "12345678901234567890123", "note.en": None},
+    ]
+
+
 def test_ndjson_with_a_line_that_is_not_an_object_is_quarantined(lake: Lake) -> None:
     lake.land("events.ndjson", '{"a": 1}\n[1, 2]\n"text"\n')
     (outcome,) = lake.ingest([EVENTS]).files
