@@ -397,6 +397,7 @@ def _objects_to_columns(
     rejects: list[Reject],
     *,
     where: str = "true",
+    shapes: list[tuple[list[str] | None, int]] | None = None,
 ) -> Landed:
     """From `(obj, _row_number)` rows of `objects` (those passing `where`; JSON or JSON text)
     to one text column per key.
@@ -404,13 +405,10 @@ def _objects_to_columns(
     One aggregate over the distinct key lists finds the keys (in first-seen order; keys first
     seen in the same record alphabetically) and refuses records that are not objects; the rows
     themselves are extracted by the COPY that writes raw."""
-    # grouped by the lists' text (cheaper to hash than the lists); each JSON function parses
-    # the text again, so the type is asked only when a record has no keys (an array, a scalar,
-    # null, or {})
-    shapes = con.execute(
-        f"select any_value(keys), min(_row_number) as first from (select json_keys(obj) as "
-        f"keys, _row_number from {objects} where {where}) group by keys::varchar order by first"
-    ).fetchall()
+    if shapes is None:
+        shapes = _key_shapes(con, objects, where)
+    # each JSON function parses the text again, so the type is asked only when a record has
+    # no keys (an array, a scalar, null, or {})
     if any(not record_keys for record_keys, _ in shapes):
         _refuse_non_objects(con, part, objects, where)
     keys: dict[str, None] = {}
@@ -428,6 +426,19 @@ def _objects_to_columns(
     return Landed(
         relation=relation, header=list(keys), empty=not keys, parse_rejects=lambda: rejects
     )
+
+
+def _key_shapes(
+    con: duckdb.DuckDBPyConnection, objects: str, where: str, *, tolerant: bool = False
+) -> list[tuple[list[str] | None, int]]:
+    """The distinct key lists of the records, each with the first record that has it, in
+    that order; grouped by the lists' text (cheaper to hash than the lists). `tolerant`: a
+    record that is not valid JSON gives NULL instead of an error."""
+    keys = "try(json_keys(obj))" if tolerant else "json_keys(obj)"
+    return con.execute(
+        f"select any_value(keys), min(_row_number) as first from (select {keys} as keys, "
+        f"_row_number from {objects} where {where}) group by keys::varchar order by first"
+    ).fetchall()
 
 
 def _extract_keys(keys: list[str]) -> tuple[str, str]:
@@ -478,16 +489,21 @@ def read_ndjson(con: duckdb.DuckDBPyConnection, part: Part, fmt: Ndjson) -> Land
         "store_rejects = true, rejects_table = 'ndjson_reject_errors', "
         "rejects_scan = 'ndjson_reject_scans', rejects_limit = 0)",
     )
-    bad = con.execute(
-        "select rowid + 1, line from landed_lines "
-        "where line is not null and not coalesce(json_valid(line), false) order by 1"
-    ).fetchall()
     rejects = _rejects_from_duckdb(con, "ndjson_reject_errors")
-    rejects += [Reject(error="invalid JSON line", line=n, raw=text[:2000]) for n, text in bad]
-    # each check parses the JSON again: skip json_valid when no line failed it
-    where = "obj is not null" + (" and coalesce(json_valid(obj), false)" if bad else "")
     objects = "(select line as obj, rowid + 1 as _row_number from landed_lines)"
-    return _objects_to_columns(con, part, objects, rejects=rejects, where=where)
+    where = "obj is not null"
+    # one parse per line finds the keys; a line that is not JSON has none (NULL), and only
+    # then does a second pass (json_valid) name the bad lines and leave them out
+    shapes = _key_shapes(con, objects, where, tolerant=True)
+    if any(keys is None for keys, _ in shapes):
+        bad = con.execute(
+            "select rowid + 1, line from landed_lines "
+            "where line is not null and not coalesce(json_valid(line), false) order by 1"
+        ).fetchall()
+        rejects += [Reject(error="invalid JSON line", line=n, raw=text[:2000]) for n, text in bad]
+        where += " and coalesce(json_valid(obj), false)"
+        shapes = [(keys, first) for keys, first in shapes if keys is not None]
+    return _objects_to_columns(con, part, objects, rejects=rejects, where=where, shapes=shapes)
 
 
 # --------------------------------------------------------------------------- Parquet
