@@ -3,12 +3,13 @@
 Every reader ends in the same shape, `Landed`: a relation whose columns are the source's own
 names, all VARCHAR, plus `_row_number` (1-based position of the record in the file), and
 the records that could not be read at all (`parse_rejects`, with their line). DuckDB does the
-reading (read_csv with its rejects tables, read_json_objects, read_parquet). Row numbers never
-come from a window (`row_number() over ()` runs on one thread): CSV and NDJSON are parsed once,
-in parallel, into a temp table whose `rowid` is the record's position (DuckDB keeps insertion
-order), Parquet has `file_row_number`. Parquet is streamed (read by the COPY that writes raw);
-JSON documents and parser hooks (whose rows DuckDB gets as Arrow) are small and sit in a temp
-table. File-level problems raise `ContractError` (the file goes to quarantine).
+reading (read_csv with its rejects tables, read_json_objects, read_parquet). Every record is
+numbered before the COPY that writes raw, which does not keep the rows' order: CSV and NDJSON
+are parsed once, in parallel, into a temp table whose `rowid` is the record's position (DuckDB
+keeps insertion order), Parquet has `file_row_number`. A window (`row_number() over ()`, one
+thread) numbers only small inputs, stored with them: JSON documents, parser hooks' rows (which
+DuckDB gets as Arrow), and a CSV with a column named `rowid`. Parquet is streamed (read by the
+COPY itself). File-level problems raise `ContractError` (the file goes to quarantine).
 """
 
 from __future__ import annotations
