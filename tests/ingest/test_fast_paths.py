@@ -178,6 +178,24 @@ def test_ndjson_keys_in_first_seen_order_and_lines_as_row_numbers(lake: Lake) ->
     assert (outcome.rows_landed, outcome.rows_raw, outcome.rows_rejected) == (5, 3, 2)
 
 
+def test_ndjson_keys_found_in_every_record_not_only_the_first(lake: Lake) -> None:
+    # the keys pass reads the first record's keys, then aggregates only the records whose
+    # keys differ: a key first seen deep in the file, and a file that starts with more lines
+    # than that first look covers which are not JSON, both still give every key
+    late = "".join(f'{{"a": {i}}}\n' for i in range(1, 50_000)) + '{"a": 50000, "late": "y"}\n'
+    lake.land("events.ndjson", late)
+    (outcome,) = lake.ingest([EVENTS]).files
+    assert outcome.outputs[0].rescued_columns == ["late"]
+    assert outcome.rows_raw == 50_000
+    bad_start = "not json\n" * 1_200 + '{"b": 1, "a": 1}\n{"a": 2}\n'
+    lake.land("events-2.ndjson", bad_start)
+    (outcome,) = lake.ingest([EVENTS]).files
+    assert outcome.outputs[0].rescued_columns == ["b"]
+    assert (outcome.rows_raw, outcome.rows_rejected) == (2, 1_200)
+    rows = lake.raw("events")[-2:]
+    assert [(r["_row_number"], r["a"]) for r in rows] == [(1_201, "1"), (1_202, "2")]
+
+
 def test_ndjson_values_keep_the_text_the_json_wrote(lake: Lake) -> None:
     lines = [
         '{"a": 1, "note": 1.50, "note.en": "caf\\u00e9 \\"q\\""}',
