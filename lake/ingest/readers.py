@@ -405,9 +405,9 @@ def _objects_to_columns(
     """From `(obj, _row_number)` rows of `objects` (those passing `where`; JSON or JSON text)
     to one text column per key.
 
-    One aggregate over the distinct key lists finds the keys (in first-seen order; keys first
-    seen in the same record alphabetically) and refuses records that are not objects; the rows
-    themselves are extracted by the COPY that writes raw."""
+    The distinct key lists (`_key_shapes`) give the keys (in first-seen order; keys first
+    seen in the same record alphabetically) and show records that are not objects, which are
+    refused; the rows themselves are extracted by the COPY that writes raw."""
     if shapes is None:
         shapes = _key_shapes(con, objects, where)
     # each JSON function parses the text again, so the type is asked only when a record has
