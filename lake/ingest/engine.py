@@ -672,7 +672,7 @@ class _PartWriter:
             f"{literal(str(out))} (format parquet, {PARQUET_OPTIONS})"
         )
         try:
-            with _rows_in_any_order(self.con), _filter_kept_in_place(self.con):
+            with _raw_copy_settings(self.con):
                 result = self.con.execute(statement).fetchone()
         except duckdb.Error as exc:
             raise file_error(part, exc) from exc
@@ -722,7 +722,7 @@ class _PartWriter:
         values = ", ".join(f"{literal(c)}, {ident(c)}" for c in present)
         rows = self.con.execute(
             f"select _row_number, concat_ws('; ', {reasons}), json_object({values})::varchar "
-            f"from {self.landed.relation} where {_any_invalid(checks)} order by _row_number"
+            f"from {self.landed.relation} where not ({_all_valid(checks)}) order by _row_number"
         ).fetchall()
         parse_lines = sorted(r.line for r in parse_rejects if r.line)
         return [
@@ -779,6 +779,19 @@ def _parsed(value: str, spec: str) -> str:
     return f"try_cast({value} as {spec})"
 
 
+def _valid(column: str, spec: str) -> str:
+    """`not _invalid(column, spec)`, written so that a valid value costs one parse: a filter
+    evaluates an OR's next term only for the rows still false, where `not (... and ...)`
+    computes every term (a `trim` copying every value) before negating. The checks of 1 GB
+    of NDJSON: 0.75 -> 0.37 s."""
+    value = ident(column)
+    return f"({_parsed(value, spec)} is not null or {value} is null or trim({value}) = '')"
+
+
+def _all_valid(checks: list[tuple[str, str]]) -> str:
+    return " and ".join(_valid(column, spec) for column, spec in checks)
+
+
 def source_type_holds(con: duckdb.DuckDBPyConnection, source_type: str | None, spec: str) -> bool:
     """Whether every value of a column typed `source_type` in its file (a Parquet BIGINT) passes
     the contract's check `spec` (`bigint`): only when the two are the same DuckDB type. A
@@ -793,47 +806,24 @@ def source_type_holds(con: duckdb.DuckDBPyConnection, source_type: str | None, s
 
 
 @contextlib.contextmanager
-def _rows_in_any_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Let the COPY to raw write row groups in the order its threads finish them (~30% faster
-    on two cores than keeping the source's order). Every reader numbers the records before
-    this point (`_row_number`: a temp table's rowid, a stored window, Parquet's
-    `file_row_number`), so a record's position in its file stays exact; readers of raw order
-    by `_row_number`. The setting is database-wide: restored at once, for the readers that
-    count on insertion order."""
+def _raw_copy_settings(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Settings for the COPY to raw alone, restored at once (they are database-wide, and other
+    statements count on the defaults):
+
+    * row groups written in the order the threads finish them (~30% faster on two cores than
+      keeping the source's order). Every reader numbers the records before this point
+      (`_row_number`: a temp table's rowid, a stored window, Parquet's `file_row_number`), so
+      a record's position in its file stays exact; readers of raw order by `_row_number`;
+    * no filter pushdown, so the type checks stay above the projection that extracts the
+      values: pushed below it, each check would inline its column's expression, and NDJSON's
+      `from_json` (the record's parse) would run once for the checks and again for the
+      output (+0.6 to 0.9 s on 1 GB)."""
     con.execute("set preserve_insertion_order = false")
-    try:
-        yield
-    finally:
-        con.execute("set preserve_insertion_order = true")
-
-
-def _any_invalid(checks: list[tuple[str, str]]) -> str:
-    return " or ".join(_invalid(column, spec) for column, spec in checks)
-
-
-def _valid(column: str, spec: str) -> str:
-    """`not _invalid(column, spec)`, written so that a valid value costs one parse: a filter
-    evaluates an OR's next term only for the rows still false, where `not (... and ...)`
-    computes every term (a `trim` copying every value) before negating. The checks of 1 GB
-    of NDJSON: 0.75 -> 0.37 s."""
-    value = ident(column)
-    return f"({_parsed(value, spec)} is not null or {value} is null or trim({value}) = '')"
-
-
-def _all_valid(checks: list[tuple[str, str]]) -> str:
-    return " and ".join(_valid(column, spec) for column, spec in checks)
-
-
-@contextlib.contextmanager
-def _filter_kept_in_place(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Keep the COPY's type checks above the projection that extracts the values. DuckDB's
-    filter pushdown would move them below it, inlining each column's expression: NDJSON's
-    `from_json` (the record's parse) then runs once for the checks and again for the output
-    (+0.6 to 0.9 s on 1 GB)."""
     con.execute("set disabled_optimizers = 'filter_pushdown'")
     try:
         yield
     finally:
+        con.execute("set preserve_insertion_order = true")
         con.execute("reset disabled_optimizers")
 
 
