@@ -1,8 +1,10 @@
 """`lake build`: dbt builds the warehouse into a private database that nobody else opens.
 
-1. A fresh `warehouse/build.duckdb` starts from the published version's history only (the
-   `snapshots` schema, so SCD2 history continues, and the `lake_ops` run ledger); every model
-   is rebuilt, so a model removed from the project does not linger.
+1. `warehouse/build.duckdb` starts as a private copy of the published version, so
+   incremental models only process what is new since it; relations the project no longer
+   has are dropped, and incremental models whose definition changed are built whole (see
+   `build_state.py`). With `full_refresh` (or nothing published yet) it starts new, holding
+   only the published history (`snapshots`, `lake_ops`), and every model is built whole.
 2. dbt parses the project once, builds seeds, models and snapshots, then runs every data and
    unit test (two invocations on the same parsed manifest, so the build's wall time splits
    into parse / models / tests).
@@ -26,12 +28,15 @@ import duckdb
 
 from lake.failpoints import crash_point
 from lake.fsutil import atomic_write_json
+from lake.warehouse.build_state import (
+    BuildStart,
+    domains_of,
+    prepare_relations,
+    start_build_db,
+)
 from lake.warehouse.dbt import DbtProject, NodeOutcome, describe_exception, node_outcomes
 from lake.warehouse.layout import WarehouseLayout
 from lake.warehouse.ledger import now_iso
-
-CARRIED_SCHEMAS = ("snapshots", "lake_ops")
-"""Schemas a build takes over from the published version: history, not rebuilt by dbt."""
 
 FAILED_STATUSES = {"error", "fail", "runtime error"}
 
@@ -62,6 +67,8 @@ class BuildResult:
     nodes: list[NodeOutcome] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
     freshness: list[SourceFreshness] = field(default_factory=list)
+    start: BuildStart | None = None
+    domains: list[str] = field(default_factory=list)
     error: str = ""
 
     @property
@@ -118,6 +125,8 @@ class BuildResult:
             ],
             "rows": self.rows,
             "freshness": [item.to_dict() for item in self.freshness],
+            "start": self.start.to_dict() if self.start else None,
+            "domains": self.domains,
         }
 
 
@@ -127,28 +136,40 @@ def run_build(
     *,
     project_dir: Path | None = None,
     progress: Progress | None = None,
+    full_refresh: bool = False,
 ) -> BuildResult:
-    """Build the warehouse into `warehouse/build.duckdb` and record the verdict."""
+    """Build the warehouse into `warehouse/build.duckdb` and record the verdict.
+
+    Incremental from the published version unless `full_refresh` (every model built whole)."""
     say = progress or (lambda _: None)
     layout.ensure()
     result = BuildResult(run_id=run_id, started_at=now_iso())
     dbt = _project(layout, project_dir)
     try:
-        _timed(result, "prepare", lambda: prepare_build_db(layout), say, "preparing")
+        incremental = _timed(
+            result,
+            "prepare",
+            lambda: start_build_db(layout, full_refresh=full_refresh),
+            say,
+            "copying the published version" if not full_refresh else "preparing",
+        )
         manifest = _timed(result, "parse", dbt.parse, say, "parsing the dbt project")
+        result.domains = domains_of(manifest)
+        dropped, rebuilt = prepare_relations(layout, manifest, incremental=incremental)
+        result.start = BuildStart(
+            incremental=incremental,
+            from_version=_published_version(layout) if incremental else None,
+            dropped=tuple(dropped),
+            rebuilt_whole=tuple(rebuilt),
+        )
+        build_args = ["build", "--exclude-resource-type", "test"]
+        build_args += ["--exclude-resource-type", "unit_test"]
+        if full_refresh:
+            build_args.append("--full-refresh")
         models = _timed(
             result,
             "models",
-            lambda: dbt.invoke(
-                [
-                    "build",
-                    "--exclude-resource-type",
-                    "test",
-                    "--exclude-resource-type",
-                    "unit_test",
-                ],
-                manifest=manifest,
-            ),
+            lambda: dbt.invoke(build_args, manifest=manifest),
             say,
             "building seeds, models and snapshots",
         )
@@ -211,36 +232,13 @@ def _timed(result: BuildResult, stage: str, step: Callable[[], T], say: Progress
         result.timings[stage] = time.monotonic() - start
 
 
-def prepare_build_db(layout: WarehouseLayout) -> None:
-    """A new build database holding only the published version's carried schemas."""
-    remove_build_db(layout)
-    layout.build_verdict.unlink(missing_ok=True)
-    with duckdb.connect(str(layout.build_db)) as con:
-        if layout.published.exists():
-            quoted = str(layout.published).replace("'", "''")
-            con.execute(f"attach '{quoted}' as published (read_only)")
-            for schema, table in _carried_tables(con):
-                con.execute(f'create schema if not exists "{schema}"')
-                con.execute(
-                    f'create table "{schema}"."{table}" as '
-                    f'select * from published."{schema}"."{table}"'
-                )
-            con.execute("detach published")
-        con.execute("checkpoint")
-
-
-def _carried_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    rows = con.execute(
-        "select schema_name, table_name from duckdb_tables() "
-        "where database_name = 'published' and schema_name in (select unnest(?))",
-        [list(CARRIED_SCHEMAS)],
-    ).fetchall()
-    return [(str(schema), str(table)) for schema, table in rows]
-
-
-def remove_build_db(layout: WarehouseLayout) -> None:
-    for path in (layout.build_db, layout.build_db.with_name(layout.build_db.name + ".wal")):
-        path.unlink(missing_ok=True)
+def _published_version(layout: WarehouseLayout) -> str | None:
+    try:
+        with duckdb.connect(str(layout.build_db), read_only=True) as con:
+            row = con.execute("select version from lake_ops.publication").fetchone()
+    except duckdb.Error:
+        return None
+    return str(row[0]) if row else None
 
 
 def freshness_outcomes(result: Any) -> list[SourceFreshness]:

@@ -6,7 +6,7 @@ warehouse/lake.duckdb             published, read-only: a hard link to the curre
 warehouse/versions/<v>.duckdb     the last N published versions (read-only files)
 warehouse/versions/<v>.json       each version's manifest (run, tests, rows per model)
 archive/warehouse/<v>.duckdb.gz   versions that rolled off, compressed
-curated/mart=<name>/<name>.parquet  the published version's marts as Parquet
+curated/<domain>/<mart>/<mart>.parquet  the published version's marts as Parquet, per domain
 curated/_published.json           which version those Parquet files come from
 runs/<run id>.json                the run ledger
 docs/index.html                   the dbt docs site of the published version
@@ -70,8 +70,8 @@ class WarehouseLayout:
     def curated_marker(self) -> Path:
         return self.curated / "_published.json"
 
-    def mart_parquet(self, name: str) -> Path:
-        return self.curated / f"mart={name}" / f"{name}.parquet"
+    def mart_parquet(self, domain: str, name: str) -> Path:
+        return self.curated / domain / name / f"{name}.parquet"
 
     @property
     def runs(self) -> Path:

@@ -35,7 +35,8 @@ DEFAULT_KEEP = 5
 """Published versions kept for rollback (older ones go to archive/ compressed)."""
 
 READ_ONLY_MODE = 0o444
-CURATED_SCHEMA = "curated"
+LEGACY_DOMAINS = ("curated",)
+"""The one schema of the marts in versions published before domains were a level."""
 
 Progress = Callable[[str], None]
 
@@ -187,6 +188,7 @@ def _manifest(version: str, verdict: dict[str, Any], db: Path) -> dict[str, Any]
         "models": verdict.get("models", {}),
         "tests": verdict.get("tests", {}),
         "rows": verdict.get("rows", {}),
+        "domains": verdict.get("domains", []),
     }
 
 
@@ -256,40 +258,59 @@ def _read_json(path: Path) -> dict[str, Any] | None:
 
 
 def export_curated(layout: WarehouseLayout, version: str) -> dict[str, int]:
-    """Write every table of the version's `curated` schema to curated/mart=<name>/<name>.parquet.
+    """Write every table of the version's domain schemas (`music`, `shop`, ...) to
+    curated/<domain>/<mart>/<mart>.parquet.
 
-    Each file is written aside and renamed into place; marts the version no longer has are
-    removed; `curated/_published.json` names the version last."""
+    Each file is written aside and renamed into place; marts and domains the version no
+    longer has are removed; `curated/_published.json` names the version last. Returns rows
+    per `<domain>.<mart>`."""
     layout.curated.mkdir(parents=True, exist_ok=True)
+    domains = version_domains(layout, version)
     marts: dict[str, int] = {}
     with duckdb.connect(str(layout.version_db(version)), read_only=True) as con:
-        names = [
-            str(row[0])
-            for row in con.execute(
-                "select table_name from duckdb_tables() where schema_name = ? order by 1",
-                [CURATED_SCHEMA],
-            ).fetchall()
-        ]
-        for name in names:
-            marts[name] = _export_mart(con, layout, name)
-    for folder in layout.curated.glob("mart=*"):
-        if folder.name.removeprefix("mart=") not in marts:
-            shutil.rmtree(folder)
-    atomic_write_json(layout.curated_marker, {"version": version, "marts": marts})
+        tables = con.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            "where schema_name in (select unnest(?)) order by 1, 2",
+            [domains],
+        ).fetchall()
+        for domain, name in tables:
+            marts[f"{domain}.{name}"] = _export_mart(con, layout, str(domain), str(name))
+    _remove_stale_marts(layout, marts)
+    atomic_write_json(
+        layout.curated_marker, {"version": version, "domains": domains, "marts": marts}
+    )
     return marts
 
 
-def _export_mart(con: duckdb.DuckDBPyConnection, layout: WarehouseLayout, name: str) -> int:
-    target = layout.mart_parquet(name)
+def version_domains(layout: WarehouseLayout, version: str) -> list[str]:
+    """The domain schemas of a version, as its build found them (older versions: `curated`)."""
+    manifest = _read_json(layout.version_manifest(version)) or {}
+    return [str(d) for d in manifest.get("domains") or LEGACY_DOMAINS]
+
+
+def _remove_stale_marts(layout: WarehouseLayout, marts: dict[str, int]) -> None:
+    for folder in sorted(layout.curated.glob("*/*/")):
+        if folder.parent.name.startswith(("_", ".")):
+            continue
+        if f"{folder.parent.name}.{folder.name}" not in marts:
+            shutil.rmtree(folder)
+    for folder in layout.curated.iterdir():
+        if folder.is_dir() and (folder.name.startswith("mart=") or not any(folder.iterdir())):
+            shutil.rmtree(folder)
+
+
+def _export_mart(
+    con: duckdb.DuckDBPyConnection, layout: WarehouseLayout, domain: str, name: str
+) -> int:
+    target = layout.mart_parquet(domain, name)
     target.parent.mkdir(parents=True, exist_ok=True)
     staged = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    con.execute(
-        f"copy {CURATED_SCHEMA}.\"{name}\" to '{staged}' (format parquet, compression zstd)"
-    )
+    quoted = str(staged).replace("'", "''")
+    con.execute(f'copy "{domain}"."{name}" to \'{quoted}\' (format parquet, compression zstd)')
     with staged.open("rb") as handle:
         os.fsync(handle.fileno())
     staged.replace(target)
-    row = con.execute(f'select count(*) from {CURATED_SCHEMA}."{name}"').fetchone()
+    row = con.execute(f'select count(*) from "{domain}"."{name}"').fetchone()
     return int(row[0]) if row else 0
 
 

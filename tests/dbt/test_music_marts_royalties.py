@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt")]
 
 BANK_DETAILS = next((FIXTURES / "distrokid").glob("*bank_details*.tsv"))
 STATEMENT = CONTRACT_SAMPLES / "toolost" / "toolost_sales_2025-04.csv"
-EUR_2025_02 = Decimal("1.0413")  # seeds/fx_rates_monthly.csv
+EUR_2025_02 = Decimal("1.0413")  # seeds/common/fx_rates_monthly.csv
 
 
 def _bank_rows() -> list[dict[str, str]]:

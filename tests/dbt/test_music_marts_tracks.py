@@ -21,7 +21,7 @@ from tests.dbt.staging_support import StagingBuild, ingest, land
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt")]
 
-# the demo's world (`make demo`, SANDBOX_TODAY): seeds/track_aliases.csv maps its renamed track
+# the demo's world (`make demo`, SANDBOX_TODAY): seeds/music/track_aliases.csv maps its renamed track
 WORLD = World(today=date(2026, 11, 20))
 STATEMENT_MONTHS = (date(2025, 8, 1), date(2025, 9, 1), date(2025, 10, 1))
 # the sandbox's DistroKid corrections carry a negative quantity (the real export's do not),

@@ -36,7 +36,7 @@ from tests.dbt.staging_support import StagingBuild, ingest, land
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt")]
 
-# the demo's world (seeds/track_aliases.csv maps its renamed track), and the same world two
+# the demo's world (seeds/music/track_aliases.csv maps its renamed track), and the same world two
 # days later: the second download re-fetches the first one's provisional days
 FIRST = World(today=date(2026, 11, 20))
 LATER = FIRST.advanced(2)

@@ -39,12 +39,17 @@ class TinyLake:
         rows: Sequence[tuple[str | None, int | None]],
         day: str = "2026-11-20",
         loaded: datetime | None = None,
+        *,
+        replace: bool = True,
     ) -> None:
-        """Replace the raw plays with `rows` (track, plays), loaded at `loaded` (default now)."""
+        """Replace the raw plays with `rows` (track, plays), loaded at `loaded` (default now);
+        with `replace=False`, add them as one more raw file."""
         folder = self.root / "raw" / "_source=demo" / "_dataset=plays"
-        for old in folder.glob("*/*.parquet"):
-            old.unlink()
-        target = folder / f"_date={day}" / "part-0.parquet"
+        existing = sorted(folder.glob("*/*.parquet"))
+        if replace:
+            for old in existing:
+                old.unlink()
+        target = folder / f"_date={day}" / f"part-{0 if replace else len(existing)}.parquet"
         target.parent.mkdir(parents=True, exist_ok=True)
         loaded = (loaded or datetime.now(UTC)).replace(tzinfo=None)
         with duckdb.connect() as con:
@@ -89,7 +94,7 @@ class TinyLake:
     def published_plays(self) -> dict[str, int | None]:
         """What a reader opening the published database now sees."""
         with duckdb.connect(str(self.layout.published), read_only=True) as con:
-            rows = con.execute("select track, plays from curated.fct_plays").fetchall()
+            rows = con.execute("select track, plays from demo.fct_plays").fetchall()
         return {str(track): None if plays is None else int(plays) for track, plays in rows}
 
     def published_version(self) -> str:

@@ -19,7 +19,7 @@ from tests.warehouse.conftest import LAKE_BIN, PROJECT, SLOW_ROWS, TinyLake, wai
 
 DUCKDB_CLI = LAKE_BIN.with_name("duckdb")
 SNAPSHOT_SQL = (
-    "select p.version, (select sum(plays) from curated.fct_plays) from lake_ops.publication p"
+    "select p.version, (select sum(plays) from demo.fct_plays) from lake_ops.publication p"
 )
 
 
@@ -209,7 +209,7 @@ def assert_converged(tiny: TinyLake, plays: dict[str, int]) -> None:
     assert tiny.published_plays() == plays
     version = tiny.published_version()
     assert current_version(layout) == version
-    parquet = layout.mart_parquet("fct_plays")
+    parquet = layout.mart_parquet("demo", "fct_plays")
     assert dict(duckdb.sql(f"select track, plays from '{parquet}'").fetchall()) == plays
     kept = [v.version for v in list_versions(layout) if not v.archived]
     assert kept == [version]  # --keep 1: everything else archived
@@ -226,5 +226,5 @@ def test_kill_9_during_rollback_converges(tiny: TinyLake, point: str) -> None:
     assert crashed.returncode == -9
     assert tiny.published_plays() == {"a": 1}  # the swap happened; the Parquet did not
     recover(tiny.layout)
-    parquet = tiny.layout.mart_parquet("fct_plays")
+    parquet = tiny.layout.mart_parquet("demo", "fct_plays")
     assert duckdb.sql(f"select plays from '{parquet}'").fetchall() == [(1,)]

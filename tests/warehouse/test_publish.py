@@ -48,9 +48,9 @@ def test_a_passing_build_is_published_read_only_with_its_parquet_copies(tiny: Ti
     assert not layout.build_db.exists()  # the build became the version; nothing to re-publish
     with pytest.raises(PublishRefusedError, match="no tested build"):
         publish(layout)
-    parquet = layout.mart_parquet("fct_plays")
+    parquet = layout.mart_parquet("demo", "fct_plays")
     assert duckdb.sql(f"select sum(plays) from '{parquet}'").fetchone() == (3,)
-    assert published.marts == {"dim_slow": 1, "fct_plays": 2}
+    assert published.marts == {"demo.dim_slow": 1, "demo.fct_play_loads": 2, "demo.fct_plays": 2}
     marker = json.loads(layout.curated_marker.read_text())
     assert marker["version"] == published.version
 
@@ -67,7 +67,7 @@ def test_a_failing_test_keeps_the_published_version_and_names_the_test(tiny: Tin
         publish(tiny.layout)
     assert tiny.published_plays() == {"a": 1, "b": 2}
     assert current_version(tiny.layout) == first
-    parquet = tiny.layout.mart_parquet("fct_plays")
+    parquet = tiny.layout.mart_parquet("demo", "fct_plays")
     assert duckdb.sql(f"select sum(plays) from '{parquet}'").fetchone() == (3,)
 
 
@@ -84,7 +84,7 @@ def test_a_warning_test_does_not_block_the_publish(tiny: TinyLake) -> None:
 def test_a_build_changed_after_its_tests_is_refused(tiny: TinyLake) -> None:
     assert build(tiny)
     with duckdb.connect(str(tiny.layout.build_db)) as con:
-        con.execute("update curated.fct_plays set plays = plays * 100")
+        con.execute("update demo.fct_plays set plays = plays * 100")
     with pytest.raises(PublishRefusedError, match="changed after its tests ran"):
         publish(tiny.layout)
     assert not tiny.layout.published.exists()
@@ -102,7 +102,7 @@ def test_rollback_restores_kept_and_archived_versions(tiny: TinyLake) -> None:
         restored = layout.paths.tmp / "v1.duckdb"
         restored.write_bytes(archived.read())
         con.execute(f"attach '{restored}' as v1 (read_only)")
-        assert con.execute("select plays from v1.curated.fct_plays").fetchall() == [(1,)]
+        assert con.execute("select plays from v1.demo.fct_plays").fetchall() == [(1,)]
     assert [(v.version, v.archived) for v in list_versions(layout)] == [
         (v3, False),
         (v2, False),
@@ -111,9 +111,8 @@ def test_rollback_restores_kept_and_archived_versions(tiny: TinyLake) -> None:
 
     assert rollback(layout) == (v3, v2)  # default: the previous version
     assert tiny.published_plays() == {"a": 2}
-    assert duckdb.sql(f"select plays from '{layout.mart_parquet('fct_plays')}'").fetchall() == [
-        (2,)
-    ]
+    parquet = layout.mart_parquet("demo", "fct_plays")
+    assert duckdb.sql(f"select plays from '{parquet}'").fetchall() == [(2,)]
 
     assert rollback(layout, v1) == (v2, v1)  # from the archive
     assert tiny.published_plays() == {"a": 1}

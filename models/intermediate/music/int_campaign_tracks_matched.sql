@@ -1,4 +1,4 @@
--- The track(s) each Meta campaign promotes. A campaign listed in `seeds/campaign_tracks.csv`
+-- The track(s) each Meta campaign promotes. A campaign listed in `seeds/music/campaign_tracks.csv`
 -- takes its tracks from the seed only (`campaign_seed`). Otherwise its name is read as
 -- `ARTIST - TRACK TITLE - AUDIENCE` (or `TRACK TITLE - AUDIENCE` when it has two parts)
 -- and the title matched, case- and punctuation-insensitively, to the titles any platform

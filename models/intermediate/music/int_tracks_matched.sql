@@ -2,7 +2,7 @@
 -- normalised ISRC where possible. Order of evidence, first that applies wins:
 --   1. the platform gives an ISRC: `exact_isrc` when written as the key (12 characters,
 --      upper case), `normalised_isrc` when it needed normalising (hyphens, lower case);
---   2. the alias seed (`seeds/track_aliases.csv`) names the ISRC: `alias_seed` (a person
+--   2. the alias seed (`seeds/music/track_aliases.csv`) names the ISRC: `alias_seed` (a person
 --      decided, so the seed overrides a title match, which it exists to correct);
 --   3. the artist and the normalised title equal exactly one ISRC-bearing track's: `title`;
 --   4. otherwise unmatched (`isrc` null, `match_method = 'unmatched'`): add an alias row.

@@ -1,7 +1,7 @@
 -- Royalties per sale month, store, country and track, from DistroKid's bank details (USD,
 -- newest export) and TooLost's sales statements (EUR or USD per row, newest statement per
 -- reporting month), in the original currency and in USD at the sale month's average rate
--- (`seeds/fx_rates_monthly.csv`). Negative corrections are kept visible: a row counts its
+-- (`seeds/common/fx_rates_monthly.csv`). Negative corrections are kept visible: a row counts its
 -- source rows and correction rows and carries their amount apart (`earnings_corrections`)
 -- next to the total (`earnings`, corrections included).
 with

@@ -1,0 +1,272 @@
+"""Where a build starts from: a private copy of the published version, so models can be
+incremental, or (`--full-refresh`, or nothing published yet) a new database.
+
+A build never writes to a published file. It copies the published version into
+`warehouse/build.duckdb` (only the build opens that file), then before dbt runs:
+
+* relations the project no longer has are dropped (a model removed from the project does not
+  linger in the next version), except the history schemas (`snapshots`, `lake_ops`);
+* every incremental model whose definition changed since the published build, or that is
+  downstream of a node whose definition changed (dbt's `state:modified+`, computed from the
+  fingerprints each build records in `lake_ops.build_nodes`), is dropped, so dbt builds it
+  whole: an incremental table never mixes rows made by two versions of its SQL, seeds or
+  macros.
+
+What dbt then builds on top is tested as a whole before anything is published, exactly as a
+full rebuild: write-audit-publish does not change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from lake.warehouse.layout import WarehouseLayout
+
+CARRIED_SCHEMAS = ("snapshots", "lake_ops")
+"""Schemas a build takes over from the published version: history, not rebuilt by dbt."""
+
+SYSTEM_SCHEMAS = ("information_schema", "pg_catalog")
+NODES_TABLE = "lake_ops.build_nodes"
+
+
+@dataclass(frozen=True)
+class BuildStart:
+    """How a build started: from the published version (incremental) or from nothing."""
+
+    incremental: bool
+    from_version: str | None
+    dropped: tuple[str, ...] = ()
+    rebuilt_whole: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "incremental": self.incremental,
+            "from_version": self.from_version,
+            "dropped": list(self.dropped),
+            "rebuilt_whole": list(self.rebuilt_whole),
+        }
+
+
+def remove_build_db(layout: WarehouseLayout) -> None:
+    name = layout.build_db.name
+    for path in (
+        layout.build_db,
+        layout.build_db.with_name(name + ".wal"),
+        layout.build_db.with_name(f".{name}.copy"),
+    ):
+        path.unlink(missing_ok=True)
+
+
+def start_build_db(layout: WarehouseLayout, *, full_refresh: bool) -> bool:
+    """Create `build.duckdb`: a copy of the published version (True), or a new database
+    holding only the published history schemas (False: full refresh or nothing published)."""
+    remove_build_db(layout)
+    layout.build_verdict.unlink(missing_ok=True)
+    if layout.published.exists() and not full_refresh:
+        staged = layout.build_db.with_name(f".{layout.build_db.name}.copy")
+        shutil.copyfile(layout.published, staged)
+        staged.chmod(0o644)
+        staged.replace(layout.build_db)
+        return True
+    with duckdb.connect(str(layout.build_db)) as con:
+        if layout.published.exists():
+            _carry_history(con, layout)
+        con.execute("checkpoint")
+    return False
+
+
+def _carry_history(con: duckdb.DuckDBPyConnection, layout: WarehouseLayout) -> None:
+    quoted = str(layout.published).replace("'", "''")
+    con.execute(f"attach '{quoted}' as published (read_only)")
+    rows = con.execute(
+        "select schema_name, table_name from duckdb_tables() "
+        "where database_name = 'published' and schema_name in (select unnest(?))",
+        [list(CARRIED_SCHEMAS)],
+    ).fetchall()
+    for schema, table in rows:
+        con.execute(f'create schema if not exists "{schema}"')
+        relation = f'"{schema}"."{table}"'
+        con.execute(f"create table {relation} as select * from published.{relation}")
+    con.execute("detach published")
+
+
+# ------------------------------------------------------------------------- fingerprints
+
+
+def fingerprints(manifest: Any) -> dict[str, tuple[str, str]]:
+    """Per model, seed and snapshot: (materialization, fingerprint of its definition).
+
+    The fingerprint covers the node's own file (dbt's checksum), its configuration and the
+    macros it calls (recursively): what dbt's `state:modified` compares."""
+    macro_sums = _macro_checksums(manifest)
+    result: dict[str, tuple[str, str]] = {}
+    for unique_id, node in manifest.nodes.items():
+        if node.resource_type not in ("model", "seed", "snapshot"):
+            continue
+        config = node.config.to_dict() if hasattr(node.config, "to_dict") else {}
+        parts = [
+            node.checksum.checksum,
+            json.dumps(config, sort_keys=True, default=str),
+            *sorted(macro_sums.get(m, m) for m in _macros_of(manifest, node)),
+        ]
+        digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+        result[unique_id] = (str(config.get("materialized", "")), digest)
+    return result
+
+
+def _macro_checksums(manifest: Any) -> dict[str, str]:
+    return {
+        uid: str(macro.macro_sql and hashlib.sha256(macro.macro_sql.encode()).hexdigest())
+        for uid, macro in manifest.macros.items()
+    }
+
+
+def _macros_of(manifest: Any, node: Any) -> set[str]:
+    seen: set[str] = set()
+    todo = list(getattr(node.depends_on, "macros", []) or [])
+    while todo:
+        uid = todo.pop()
+        if uid in seen:
+            continue
+        seen.add(uid)
+        macro = manifest.macros.get(uid)
+        if macro is not None:
+            todo.extend(getattr(macro.depends_on, "macros", []) or [])
+    return seen
+
+
+def changed_incremental_models(
+    manifest: Any,
+    current: Mapping[str, tuple[str, str]],
+    published: Mapping[str, str],
+) -> list[str]:
+    """Incremental models that must be built whole: changed since the published build, new,
+    or downstream (through any node) of a node that changed, appeared or disappeared."""
+    changed = {uid for uid, (_, digest) in current.items() if published.get(uid) != digest}
+    removed = set(published) - set(current)
+    seeds = changed | {child for uid in removed for child in manifest.child_map.get(uid, [])}
+    affected = _descendants(manifest.child_map, seeds) | changed
+    return sorted(uid for uid in affected if current.get(uid, ("", ""))[0] == "incremental")
+
+
+def _descendants(child_map: Mapping[str, Iterable[str]], roots: Iterable[str]) -> set[str]:
+    seen: set[str] = set()
+    todo = list(roots)
+    while todo:
+        uid = todo.pop()
+        for child in child_map.get(uid, []):
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return seen
+
+
+def published_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    try:
+        rows = con.execute(f"select unique_id, fingerprint from {NODES_TABLE}").fetchall()
+    except duckdb.CatalogException:
+        return {}
+    return {str(uid): str(digest) for uid, digest in rows}
+
+
+def record_fingerprints(
+    con: duckdb.DuckDBPyConnection, current: Mapping[str, tuple[str, str]]
+) -> None:
+    """What this build was made from, for the next build's comparison (published with it)."""
+    con.execute("create schema if not exists lake_ops")
+    con.execute(
+        f"create or replace table {NODES_TABLE} "
+        "(unique_id varchar primary key, materialized varchar, fingerprint varchar)"
+    )
+    con.executemany(
+        f"insert into {NODES_TABLE} values (?, ?, ?)",
+        [(uid, mat, digest) for uid, (mat, digest) in sorted(current.items())],
+    )
+    con.execute(
+        f"comment on table {NODES_TABLE} is 'The definition (file, config, macros) each model, "
+        "seed and snapshot of this version was built from: the next build rebuilds whole the "
+        "incremental models whose definition, or an upstream one, changed.'"
+    )
+
+
+# ------------------------------------------------------------------------- relations
+
+
+def domains_of(manifest: Any) -> list[str]:
+    """The domain schemas: where the models under `models/marts/<domain>/` land."""
+    return sorted(
+        {
+            str(node.schema)
+            for node in manifest.nodes.values()
+            if node.resource_type == "model"
+            and node.config.enabled
+            and len(node.fqn) > 3
+            and node.fqn[1] == "marts"
+        }
+    )
+
+
+def relations_of(manifest: Any) -> set[tuple[str, str]]:
+    """(schema, name) of every relation the project builds."""
+    found: set[tuple[str, str]] = set()
+    for node in manifest.nodes.values():
+        if node.resource_type in ("model", "seed", "snapshot") and node.config.enabled:
+            if getattr(node.config, "materialized", "") == "ephemeral":
+                continue
+            found.add((str(node.schema), str(node.alias or node.name)))
+    return found
+
+
+def prepare_relations(
+    layout: WarehouseLayout, manifest: Any, *, incremental: bool
+) -> tuple[list[str], list[str]]:
+    """Drop what the project no longer builds and the incremental models to build whole.
+
+    Returns (dropped relations, incremental models rebuilt whole)."""
+    current = fingerprints(manifest)
+    wanted = relations_of(manifest)
+    with duckdb.connect(str(layout.build_db)) as con:
+        dropped = _drop_unknown(con, wanted)
+        rebuilt: list[str] = []
+        if incremental:
+            published = published_fingerprints(con)
+            for uid in changed_incremental_models(manifest, current, published):
+                node = manifest.nodes[uid]
+                con.execute(f'drop table if exists "{node.schema}"."{node.alias or node.name}"')
+                rebuilt.append(node.name)
+        record_fingerprints(con, current)
+        con.execute("checkpoint")
+    return dropped, rebuilt
+
+
+def _drop_unknown(con: duckdb.DuckDBPyConnection, wanted: set[tuple[str, str]]) -> list[str]:
+    rows = con.execute(
+        "select schema_name, table_name, 'table' from duckdb_tables() "
+        "where database_name = current_database() "
+        "union all select schema_name, view_name, 'view' from duckdb_views() "
+        "where database_name = current_database() and not internal"
+    ).fetchall()
+    dropped = []
+    for schema, name, kind in rows:
+        if schema in CARRIED_SCHEMAS or schema in SYSTEM_SCHEMAS or (schema, name) in wanted:
+            continue
+        con.execute(f'drop {kind} if exists "{schema}"."{name}"')
+        dropped.append(f"{schema}.{name}")
+    for (schema,) in con.execute(
+        "select schema_name from duckdb_schemas() where database_name = current_database() "
+        "and not internal and schema_name <> 'main' "
+        "and schema_name not in (select schema_name from duckdb_tables() "
+        "where database_name = current_database()) "
+        "and schema_name not in (select schema_name from duckdb_views() "
+        "where database_name = current_database())"
+    ).fetchall():
+        if schema not in CARRIED_SCHEMAS:
+            con.execute(f'drop schema if exists "{schema}"')
+    return sorted(dropped)
