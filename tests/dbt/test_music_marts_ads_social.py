@@ -138,7 +138,7 @@ def test_window_mart_spend_equals_the_insights_file(fixtures_build: StagingBuild
     assert expected == Decimal("1889.10")
     rows, spend, impressions, clicks = fixtures_build.one(
         "select count(*), sum(spend), sum(impressions), sum(clicks) "
-        "from curated.fct_ad_performance_window"
+        "from music.fct_ad_performance_window"
     )
     records = _meta_records("insights")
     assert (rows, spend) == (len(records), expected)
@@ -148,10 +148,10 @@ def test_window_mart_spend_equals_the_insights_file(fixtures_build: StagingBuild
 
 def test_window_mart_counts_spend_once_per_ad_set(fixtures_build: StagingBuild) -> None:
     # 54 ads in 31 ad sets: ad-set figures must not be repeated per ad
-    ads = fixtures_build.one("select count(*) from curated.dim_ad")[0]
+    ads = fixtures_build.one("select count(*) from music.dim_ad")[0]
     assert ads == 54
     per_adset = fixtures_build.query(
-        "select adset_id, count(*) from curated.fct_ad_performance_window group by all"
+        "select adset_id, count(*) from music.fct_ad_performance_window group by all"
     )
     assert len(per_adset) == 31 and {n for _, n in per_adset} == {1}
     columns = {
@@ -167,7 +167,7 @@ def test_window_mart_counts_spend_once_per_ad_set(fixtures_build: StagingBuild) 
 def test_recomputed_ratios_sit_next_to_the_reported_ones(fixtures_build: StagingBuild) -> None:
     cpc, reported_cpc, ctr, reported_ctr, frequency, currency = fixtures_build.one(
         "select cpc, reported_cpc, ctr, reported_ctr, frequency, currency "
-        "from curated.fct_ad_performance_window where adset_id = '120224907266740075'"
+        "from music.fct_ad_performance_window where adset_id = '120224907266740075'"
     )
     assert cpc == Decimal("0.42625000") == reported_cpc  # 3.41 / 8
     assert ctr == pytest.approx(8 / 1321) and reported_ctr == pytest.approx(0.00605602)
@@ -184,7 +184,7 @@ def test_tiktok_views_equal_the_export(fixtures_build: StagingBuild) -> None:
     expected = sum(int(r["Video Views"]) for r in rows)
     assert expected == 4_683_142
     views, days, videos = fixtures_build.one(
-        "select sum(views), count(*), count(distinct video_id) from curated.fct_social_daily "
+        "select sum(views), count(*), count(distinct video_id) from music.fct_social_daily "
         f"where platform = 'tiktok' and account = '{TIKTOK_ACCOUNT}'"
     )
     assert (views, days, videos) == (expected, len(rows), 1)
@@ -194,12 +194,12 @@ def test_link_clicks_daily_is_account_level_and_links_are_window_totals(
     fixtures_build: StagingBuild,
 ) -> None:
     links = fixtures_build.one(
-        "select count(distinct link_id), min(link_id) from curated.fct_link_clicks_daily"
+        "select count(distinct link_id), min(link_id) from music.fct_link_clicks_daily"
     )
     assert links == (1, "__all_links__")
     rows, clicks, start, end = fixtures_build.one(
         "select count(*), sum(clicks), min(window_start), max(window_end) "
-        "from curated.fct_link_clicks_window"
+        "from music.fct_link_clicks_window"
     )
     capture = json.loads(
         (FIXTURES / "linktree" / "graphql_20250527_141844_047977.json").read_text()
@@ -231,13 +231,13 @@ def test_daily_mart_spend_equals_the_landed_daily_insights(sandbox_build: Stagin
     expected = _landed_daily_spend(sandbox_build.lake_root)
     spend, currency, timezone, usd = sandbox_build.one(
         "select sum(spend), any_value(currency), any_value(timezone_name), sum(spend_usd) "
-        "from curated.fct_ad_performance_daily"
+        "from music.fct_ad_performance_daily"
     )
     assert spend == expected > 0
     # currency and time zone come from the landed ad account object
     assert (currency, timezone) == ("EUR", "Europe/Berlin")
     assert usd > spend  # EUR is worth more than a dollar in the rate seed
-    window_spend = sandbox_build.one("select sum(spend) from curated.fct_ad_performance_window")
+    window_spend = sandbox_build.one("select sum(spend) from music.fct_ad_performance_window")
     assert window_spend == (expected,)
 
 
@@ -250,7 +250,7 @@ def test_email_mart_has_one_row_per_campaign(sandbox_build: StagingBuild) -> Non
         "select count(*), count(distinct campaign_id), "
         "count(*) filter (where open_rate not between 0 and 1 "
         "or abs(open_rate - reported_open_rate) > 0.0005) "
-        "from curated.fct_email_campaigns"
+        "from music.fct_email_campaigns"
     )
     assert rows == distinct == len(campaign_ids) > 0
     assert bad_rates == 0

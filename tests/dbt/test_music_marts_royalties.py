@@ -62,7 +62,7 @@ def test_distrokid_earnings_reach_the_mart_exactly(marts: StagingBuild) -> None:
     assert file_total == Decimal("120.17732204")
     earnings, earnings_usd, source_rows = marts.one(
         "select sum(earnings), sum(earnings_usd), sum(n_source_rows) "
-        "from curated.fct_royalties_monthly where source = 'distrokid'"
+        "from music.fct_royalties_monthly where source = 'distrokid'"
     )
     assert earnings == earnings_usd == Decimal("120.17732204")
     assert source_rows == 1440
@@ -76,7 +76,7 @@ def test_negative_corrections_are_kept(marts: StagingBuild) -> None:
     n_corrections, corrections, rows_with_corrections = marts.one(
         "select sum(n_correction_rows), sum(earnings_corrections), "
         "count(*) filter (where n_correction_rows > 0) "
-        "from curated.fct_royalties_monthly where source = 'distrokid'"
+        "from music.fct_royalties_monthly where source = 'distrokid'"
     )
     assert n_corrections == 214
     assert corrections == sum(negatives) < 0
@@ -87,7 +87,7 @@ def test_rows_without_isrc_are_unattributed_not_dropped(marts: StagingBuild) -> 
     no_isrc = [r for r in _bank_rows() if not r["ISRC"].strip()]
     unattributed = marts.one(
         "select coalesce(sum(n_source_rows), 0), coalesce(sum(earnings), 0) "
-        "from curated.fct_royalties_monthly where track_id = 'unattributed'"
+        "from music.fct_royalties_monthly where track_id = 'unattributed'"
     )
     assert unattributed == (
         len(no_isrc),
@@ -95,7 +95,7 @@ def test_rows_without_isrc_are_unattributed_not_dropped(marts: StagingBuild) -> 
     )
     isrcs = {r["ISRC"] for r in _bank_rows() if r["ISRC"].strip()}
     tracks = {
-        t for (t,) in marts.query("select track_id from curated.dim_track where isrc is not null")
+        t for (t,) in marts.query("select track_id from music.dim_track where isrc is not null")
     }
     assert isrcs <= tracks
 
@@ -107,7 +107,7 @@ def test_toolost_eur_converts_at_the_sale_months_rate(marts: StagingBuild) -> No
     net = sum(Decimal(r["Net Earnings"]) for r in feb_eur)
     rows = marts.query(
         "select earnings, usd_per_unit, earnings_usd, fx_rate_kind "
-        "from curated.fct_royalties_monthly "
+        "from music.fct_royalties_monthly "
         "where source = 'toolost' and currency = 'EUR' and sale_month = date '2025-02-01'"
     )
     assert sum(r[0] for r in rows) == net
@@ -115,11 +115,11 @@ def test_toolost_eur_converts_at_the_sale_months_rate(marts: StagingBuild) -> No
         assert rate == EUR_2025_02 and kind == "published_average"
         assert earnings_usd == (earnings * EUR_2025_02).quantize(Decimal("0.00000001"))
     usd_rows = marts.query(
-        "select earnings, earnings_usd from curated.fct_royalties_monthly "
+        "select earnings, earnings_usd from music.fct_royalties_monthly "
         "where source = 'toolost' and currency = 'USD'"
     )
     assert usd_rows and all(e == u for e, u in usd_rows)
     total_net = sum(Decimal(r["Net Earnings"]) for r in statement)
     assert marts.one(
-        "select sum(earnings) from curated.fct_royalties_monthly where source = 'toolost'"
+        "select sum(earnings) from music.fct_royalties_monthly where source = 'toolost'"
     ) == (total_net,)

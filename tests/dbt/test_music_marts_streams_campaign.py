@@ -56,7 +56,7 @@ def test_daily_sums_per_source_equal_the_files(marts: StagingBuild) -> None:
         (source, platform): (days, total)
         for source, platform, days, total in marts.query(
             "select source, platform, count(distinct stream_date), sum(streams) "
-            "from curated.fct_streams_daily group by all"
+            "from music.fct_streams_daily group by all"
         )
     }
     assert figures[("toolost", "spotify")] == (
@@ -71,7 +71,7 @@ def test_daily_sums_per_source_equal_the_files(marts: StagingBuild) -> None:
     # DistroKid's daily charts: the same figure as its staging model, day by day
     assert (
         marts.query(
-            "select stream_date, streams from curated.fct_streams_daily where source = 'distrokid' "
+            "select stream_date, streams from music.fct_streams_daily where source = 'distrokid' "
             "and platform = 'all_stores' except select stream_date, streams "
             "from staging.stg_distrokid__streams_daily"
         )
@@ -80,7 +80,7 @@ def test_daily_sums_per_source_equal_the_files(marts: StagingBuild) -> None:
     # one row per source, platform and day: a day's figure is never split or repeated
     assert marts.one(
         "select count(*) = count(distinct (source, account, platform, stream_date)) "
-        "from curated.fct_streams_daily"
+        "from music.fct_streams_daily"
     ) == (True,)
 
 
@@ -88,7 +88,7 @@ def test_scopes_and_sentinels(marts: StagingBuild) -> None:
     assert set(
         marts.query(
             "select distinct source, track_scope, track_id, artist_id, country_code "
-            "from curated.fct_streams_daily"
+            "from music.fct_streams_daily"
         )
     ) == {
         ("distrokid", "account", "all_tracks", "all_artists", "ZZ"),
@@ -100,7 +100,7 @@ def test_scopes_and_sentinels(marts: StagingBuild) -> None:
 def test_window_totals_stay_out_of_the_daily_fact(marts: StagingBuild) -> None:
     apple = json.loads(TOOLOST_APPLE.read_text())
     assert marts.query(
-        "select breakdown, sum(streams), count(*) from curated.fct_streams_window "
+        "select breakdown, sum(streams), count(*) from music.fct_streams_window "
         "where source = 'toolost' group by breakdown order by breakdown"
     ) == [
         ("country", apple["streamTotal"], len(apple["countryTotal"])),
@@ -109,10 +109,10 @@ def test_window_totals_stay_out_of_the_daily_fact(marts: StagingBuild) -> None:
     days = sorted(r["date"] for r in apple["totalStreams"])
     assert marts.one(
         "select distinct window_start::varchar, window_end::varchar "
-        "from curated.fct_streams_window where source = 'toolost'"
+        "from music.fct_streams_window where source = 'toolost'"
     ) == (days[0], days[-1])
     assert marts.one(
-        "select count(*) from curated.fct_streams_window "
+        "select count(*) from music.fct_streams_window "
         "where source = 'toolost' and breakdown = 'track' and track_id not like 'Q%'"
     ) == (0,)
 
@@ -120,17 +120,17 @@ def test_window_totals_stay_out_of_the_daily_fact(marts: StagingBuild) -> None:
 def test_campaign_spend_is_the_insights_spend_counted_once(marts: StagingBuild) -> None:
     insights = json.loads(INSIGHTS.read_text())
     spend = sum(Decimal(r["spend"]) for r in insights)
-    assert marts.one("select sum(spend) from curated.fct_campaign_return") == (spend,)
+    assert marts.one("select sum(spend) from music.fct_campaign_return") == (spend,)
     campaigns = json.loads(CAMPAIGNS.read_text())
     assert marts.one(
-        "select count(*), count(distinct campaign_id) from curated.fct_campaign_return"
+        "select count(*), count(distinct campaign_id) from music.fct_campaign_return"
     ) == (len(campaigns), len({c["id"] for c in campaigns}))
 
 
 def test_campaigns_are_matched_to_their_tracks_by_name(marts: StagingBuild) -> None:
     matched = dict(
         marts.query(
-            "select campaign_name, track_id from curated.fct_campaign_return "
+            "select campaign_name, track_id from music.fct_campaign_return "
             "where match_method = 'campaign_name'"
         )
     )
@@ -138,7 +138,7 @@ def test_campaigns_are_matched_to_their_tracks_by_name(marts: StagingBuild) -> N
     assert matched["THE SOURCE - Streaming"] == "QZVEM2588623"
     # a title no platform lists stays unattributed, its spend still reported
     assert marts.query(
-        "select distinct track_id, match_method from curated.fct_campaign_return "
+        "select distinct track_id, match_method from music.fct_campaign_return "
         "where campaign_name like 'PIG1987 - THE STATE OF THE WORLD - %'"
     ) == [("unattributed", "unmatched")]
 
@@ -147,9 +147,9 @@ def test_no_currency_no_usd_and_artist_level_streams_are_labelled(marts: Staging
     # the fixtures carry no ad account object: the currency is unknown, never assumed
     assert marts.one(
         "select count(*) filter (where currency is not null or spend_usd is not null) "
-        "from curated.fct_campaign_return"
+        "from music.fct_campaign_return"
     ) == (0,)
     # no daily streams for PIG1987 or ZONE A0 in the fixtures (Spotify's are Blue Frog's)
-    assert marts.query("select distinct streams_scope from curated.fct_campaign_return") == [
+    assert marts.query("select distinct streams_scope from music.fct_campaign_return") == [
         ("none",)
     ]

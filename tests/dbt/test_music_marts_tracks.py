@@ -72,18 +72,18 @@ def test_build_passes_every_test(marts: StagingBuild) -> None:
 
 def test_one_row_per_isrc_across_platforms(marts: StagingBuild) -> None:
     _, isrcs, distinct = marts.one(
-        "select count(*), count(isrc), count(distinct isrc) from curated.dim_track"
+        "select count(*), count(isrc), count(distinct isrc) from music.dim_track"
     )
     assert isrcs == distinct
     distributed = {r.isrc for r in WORLD.distrokid_earnings() if r.isrc}
     distributed |= {
         row["ISRC"].replace("-", "") for m in STATEMENT_MONTHS for row in sales_rows(WORLD, m)
     }
-    dim = {i for (i,) in marts.query("select isrc from curated.dim_track where isrc is not null")}
+    dim = {i for (i,) in marts.query("select isrc from music.dim_track where isrc is not null")}
     assert dim == distributed
     # every released track the distributors report has its Spotify song merged into its row
     merged = marts.query(
-        "select track_id, spotify_title from curated.dim_track "
+        "select track_id, spotify_title from music.dim_track "
         "where isrc is not null and spotify_title is null"
     )
     assert merged == []
@@ -95,7 +95,7 @@ def test_hyphenated_isrc_is_merged(marts: StagingBuild) -> None:
     assert "-" in written
     assert marts.query(
         "select track_id, toolost_isrc_as_written, track_title, artist_id "
-        f"from curated.dim_track where replace(coalesce(toolost_isrc_as_written, ''), '-', '') "
+        f"from music.dim_track where replace(coalesce(toolost_isrc_as_written, ''), '-', '') "
         f"= '{track.isrc}'"
     ) == [(track.isrc, written, track.title, "the-quiet-hours")]
     assert marts.query(
@@ -104,7 +104,7 @@ def test_hyphenated_isrc_is_merged(marts: StagingBuild) -> None:
     ) == [("normalised_isrc",)]
     # the statements' royalties land on the one track row
     assert marts.one(
-        "select count(*) > 0 from curated.fct_royalties_monthly "
+        "select count(*) > 0 from music.fct_royalties_monthly "
         f"where source = 'toolost' and track_id = '{track.isrc}'"
     ) == (True,)
 
@@ -114,11 +114,11 @@ def test_renamed_spotify_track_is_matched_through_the_alias_seed(marts: StagingB
     spotify_title = WORLD.title_on(track, "spotify")
     assert spotify_title != track.title
     assert marts.query(
-        "select spotify_title, spotify_match_method, match_method from curated.dim_track "
+        "select spotify_title, spotify_match_method, match_method from music.dim_track "
         f"where track_id = '{track.isrc}'"
     ) == [(spotify_title, "alias_seed", "alias_seed")]
     others = marts.query(
-        "select distinct spotify_match_method from curated.dim_track "
+        "select distinct spotify_match_method from music.dim_track "
         f"where isrc is not null and track_id != '{track.isrc}'"
     )
     assert others == [("title",)]
@@ -129,13 +129,13 @@ def test_unattributed_royalties_and_exact_distrokid_total(marts: StagingBuild) -
     total = sum((r.earnings_usd for r in earnings), Decimal(0))
     no_isrc = [r for r in earnings if not r.isrc]
     assert marts.one(
-        "select sum(earnings_usd) from curated.fct_royalties_monthly where source = 'distrokid'"
+        "select sum(earnings_usd) from music.fct_royalties_monthly where source = 'distrokid'"
     ) == (total,)
     assert marts.one(
-        "select sum(n_source_rows), list(distinct store) from curated.fct_royalties_monthly "
+        "select sum(n_source_rows), list(distinct store) from music.fct_royalties_monthly "
         "where track_id = 'unattributed'"
     ) == (len(no_isrc), ["Facebook"])
     assert marts.one(
-        "select sum(n_correction_rows) from curated.fct_royalties_monthly "
+        "select sum(n_correction_rows) from music.fct_royalties_monthly "
         "where source = 'distrokid'"
     ) == (sum(1 for r in earnings if r.earnings_usd < 0),)

@@ -153,7 +153,7 @@ def _build(lake_root: Path, work_dir: Path) -> Day:
             dict(zip(columns, row, strict=True))
             for row in result.query(f"select * from {relation} order by all")
         ]
-        dim_keys[snapshot] = {k for (k,) in result.query(f"select {key} from curated.{dim}")}
+        dim_keys[snapshot] = {k for (k,) in result.query(f"select {key} from music.{dim}")}
     return Day(result, snapshots, dim_keys)
 
 
@@ -262,7 +262,7 @@ def test_volatile_columns_make_no_new_version(history: History) -> None:
     """The campaign's last delivery day and the artist's track count moved in the
     dimensions; neither is a tracked column, so each keeps its single day-1 version."""
     last_day = (
-        "select last_delivery_date from curated.dim_ad_campaign "
+        "select last_delivery_date from music.dim_ad_campaign "
         f"where campaign_id = '{LONGER_CAMPAIGN}'"
     )
     assert history.day1.build.one(last_day) == (date(2025, 5, 27),)
@@ -272,7 +272,7 @@ def test_volatile_columns_make_no_new_version(history: History) -> None:
 
     [artist] = history.day2.versions("snap_artists", ARTIST_LOSING_A_TRACK)
     (n_tracks_now,) = history.day3.build.one(
-        f"select n_tracks from curated.dim_artist where artist_id = '{ARTIST_LOSING_A_TRACK}'"
+        f"select n_tracks from music.dim_artist where artist_id = '{ARTIST_LOSING_A_TRACK}'"
     )
     assert artist["n_tracks"] == n_tracks_now + 1
 

@@ -46,7 +46,7 @@ STATEMENTS = statement_months(FIRST)  # every TooLost statement published by the
 # which the staging model's `quantity >= 0` test rejects; the marts read the sign from money
 SANDBOX_QUANTITY_TEST = "accepted_range_stg_distrokid__bank_details_quantity__0"
 SONG_ROWS = "staging.stg_spotify__song_timeline"
-SPOTIFY_ROWS = "curated.fct_streams_daily where source = 'spotify_for_artists'"
+SPOTIFY_ROWS = "music.fct_streams_daily where source = 'spotify_for_artists'"
 TRACK_ROWS = f"{SPOTIFY_ROWS} and track_scope = 'track'"
 
 Key = tuple[str, str, str]  # (artist, Spotify track id, ISO day)
@@ -205,8 +205,8 @@ def test_the_renamed_song_counts_under_its_isrc(marts: StagingBuild) -> None:
     # every song a distributor reports is under its ISRC; the one released since the last
     # statement is under its unmatched id, which dim_track lists
     unmatched = marts.query(
-        "select distinct fct.track_id, dim.match_method from curated.fct_streams_daily as fct "
-        "inner join curated.dim_track as dim on fct.track_id = dim.track_id "
+        "select distinct fct.track_id, dim.match_method from music.fct_streams_daily as fct "
+        "inner join music.dim_track as dim on fct.track_id = dim.track_id "
         "where fct.track_scope = 'track' and dim.isrc is null"
     )
     known = known_isrcs()

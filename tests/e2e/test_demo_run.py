@@ -77,24 +77,40 @@ def test_the_published_database_is_the_recorded_version_with_its_parquet_copies(
         marts = dict(
             con.execute(
                 "select table_name, estimated_size from duckdb_tables() "
-                "where schema_name = 'curated'"
+                "where schema_name = 'music'"
             ).fetchall()
         )
         counts = {
-            name: con.execute(f"select count(*) from curated.{name}").fetchone()[0]
+            name: con.execute(f"select count(*) from music.{name}").fetchone()[0]
             for name in marts
         }
         snapshots = con.execute(
             "select count(*) from snapshots.snap_tracks where dbt_valid_to is null"
         ).fetchone()
-        tracks = con.execute("select count(*) from curated.dim_track").fetchone()
+        tracks = con.execute("select count(*) from music.dim_track").fetchone()
+        schemas = {
+            row[0]
+            for row in con.execute(
+                "select schema_name from duckdb_tables() union select schema_name "
+                "from duckdb_views() where not internal"
+            ).fetchall()
+        }
+        reading_files = con.execute(
+            "select schema_name || '.' || view_name from duckdb_views() "
+            "where not internal and (sql ilike '%read_parquet%' or sql ilike '%/raw/%')"
+        ).fetchall()
         ledger = con.execute(
             "select status, tests_failed from lake_ops.runs where run_id = ?", [record.run_id]
         ).fetchone()
     assert version == (record.published_version,)
     assert len(marts) >= 15
+    # one schema per domain beside staging, the history and the ledger; no `curated`, no
+    # `main`; nothing published reads the lake's files
+    assert {"music", "staging", "snapshots", "lake_ops", "seeds"} <= schemas
+    assert not schemas & {"curated", "main"}
+    assert reading_files == []
     for name, rows in counts.items():
-        parquet = layout.mart_parquet(name)
+        parquet = layout.mart_parquet("music", name)
         assert duckdb.sql(f"select count(*) from '{parquet}'").fetchone() == (rows,), name
     assert snapshots == tracks and tracks[0] > 30
     assert ledger == ("running", 0)  # recorded at publish, before the docs stage ended
