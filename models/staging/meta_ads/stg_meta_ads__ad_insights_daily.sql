@@ -6,7 +6,7 @@ source as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,
+        {{ landing_account() }} as account,
         ad_id,
         adset_id,
         campaign_id,
@@ -34,12 +34,7 @@ typed as (
         actions,
         cost_per_action_type,
         _layout,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
+        {{ lineage_columns() }}
     from source
 ),
 
@@ -48,11 +43,7 @@ latest_export_per_ad_and_day as (
     -- the newest export wins; days only older exports cover are kept (history is never
     -- deleted by a shorter newer window)
     select * from typed
-    qualify
-        row_number() over (
-            partition by account, ad_id, insight_date
-            order by _landed_at desc, _source_file desc, _row_number desc
-        ) = 1
+    {{ latest_export(partition_by=['account', 'ad_id', 'insight_date']) }}
 )
 
 select * from latest_export_per_ad_and_day

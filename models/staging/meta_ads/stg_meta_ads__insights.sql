@@ -6,7 +6,7 @@ source as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,
+        {{ landing_account() }} as account,
         adset_id,
         campaign_id,
         account_id as ad_account_id,
@@ -33,12 +33,7 @@ typed as (
         actions,
         cost_per_action_type,
         _layout,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
+        {{ lineage_columns() }}
     from source
     -- ad-level rows would repeat their ad set's delivery: only ad-set rows are staged (the
     -- source test `source_meta_ads_insights__adset_level_only` warns when others land)
@@ -48,10 +43,7 @@ typed as (
 ranked as (
     select
         *,
-        dense_rank() over (
-            partition by account, adset_id
-            order by _landed_at desc, _source_file desc
-        ) as export_rank
+        {{ export_rank(partition_by=['account', 'adset_id']) }} as export_rank
     from typed
 ),
 
@@ -70,7 +62,7 @@ overlapped as (
             and older.date_start <= newer.date_stop
 ),
 
-latest_export as (
+not_overlapped as (
     -- per account and ad set, the newest export wins: an older export's window survives
     -- only where no newer export covers any of its days, so no day's spend is counted twice
     -- and days only older exports cover are kept
@@ -81,11 +73,15 @@ latest_export as (
             ranked._sha256 = overlapped._sha256
             and ranked._row_number = overlapped._row_number
     where overlapped._sha256 is null
-    qualify
-        row_number() over (
-            partition by ranked.account, ranked.adset_id, ranked.date_start
-            order by ranked.export_rank asc, ranked._row_number desc
-        ) = 1
+),
+
+latest_export as (
+    -- one row per account, ad set and window start: the newest export's
+    select * from not_overlapped
+    {{ latest_export(
+        partition_by=['account', 'adset_id', 'date_start'],
+        order_by='export_rank asc',
+    ) }}
 )
 
 select * exclude (export_rank) from latest_export
