@@ -132,7 +132,8 @@ select
     fx_rates.rate_kind as fx_rate_kind,
     {{ convert_money('monthly.gross_earnings', 'fx_rates.usd_per_unit') }}::decimal(18, 8)
         as gross_earnings_usd,
-    {{ convert_money('monthly.earnings', 'fx_rates.usd_per_unit') }}::decimal(18, 8) as earnings_usd,
+    {{ convert_money('monthly.earnings', 'fx_rates.usd_per_unit') }}::decimal(18, 8)
+        as earnings_usd,
     {{ convert_money('monthly.earnings_corrections', 'fx_rates.usd_per_unit') }}::decimal(18, 8)
         as earnings_corrections_usd,
     monthly.track_id = 'unattributed' as is_unattributed

@@ -29,7 +29,10 @@ latest_export as (
     -- beats the partial first month of a newer page's window; months only older pages cover
     -- are kept
     select * from flagged
-    {{ latest_export(partition_by=['account', 'month_start'], order_by=['is_window_start asc', '_landed_at desc']) }}
+    {{ latest_export(
+        partition_by=['account', 'month_start'],
+        order_by=['is_window_start asc', '_landed_at desc'],
+    ) }}
 )
 
 select * from latest_export

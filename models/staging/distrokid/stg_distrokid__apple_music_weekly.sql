@@ -32,7 +32,10 @@ latest_export as (
     -- beats the partial first week of a newer page's window; weeks only older pages cover
     -- are kept
     select * from flagged
-    {{ latest_export(partition_by=['account', 'week_start'], order_by=['is_window_start asc', '_landed_at desc']) }}
+    {{ latest_export(
+        partition_by=['account', 'week_start'],
+        order_by=['is_window_start asc', '_landed_at desc'],
+    ) }}
 )
 
 select * from latest_export

@@ -27,7 +27,10 @@ latest_export as (
     -- (within a page, the 365-day chart over the 60-day one: they agree); days only older
     -- pages cover are kept, days no page covers stay missing
     select * from typed
-    {{ latest_export(partition_by=['account', 'stream_date'], order_by=['_landed_at desc', '_source_file desc', "chart = 'trend365day' desc"]) }}
+    {{ latest_export(
+        partition_by=['account', 'stream_date'],
+        order_by=['_landed_at desc', '_source_file desc', "chart = 'trend365day' desc"],
+    ) }}
 )
 
 select * from latest_export

@@ -22,7 +22,10 @@ latest_export_per_day as (
     -- captures overlap (7-day and 365-day windows): the newest capture's figures win per
     -- account, social icon and day; days only older captures cover are kept, never deleted
     select * from typed
-    {{ latest_export(partition_by=['account', 'social_name', 'report_date'], order_by='exported_at desc') }}
+    {{ latest_export(
+        partition_by=['account', 'social_name', 'report_date'],
+        order_by='exported_at desc',
+    ) }}
 )
 
 select * from latest_export_per_day

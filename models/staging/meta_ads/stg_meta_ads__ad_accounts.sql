@@ -26,7 +26,10 @@ latest_export as (
     -- one ad account per landing account: the object whose id is the landing account
     -- (`act_<digits>` or the digits) first, then the newest export
     select * from typed
-    {{ latest_export(partition_by='account', order_by=['(account in (ad_account_id, ad_account_number)) desc', '_landed_at desc']) }}
+    {{ latest_export(
+        partition_by='account',
+        order_by=['(account in (ad_account_id, ad_account_number)) desc', '_landed_at desc'],
+    ) }}
 )
 
 select * from latest_export

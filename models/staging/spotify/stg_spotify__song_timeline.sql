@@ -60,7 +60,10 @@ latest_export_per_day as (
         exported_at,
         {{ lineage_columns() }}
     from titled
-    {{ latest_export(partition_by=['account', 'spotify_track_id', 'report_date'], order_by='exported_at desc') }}
+    {{ latest_export(
+        partition_by=['account', 'spotify_track_id', 'report_date'],
+        order_by='exported_at desc',
+    ) }}
 )
 
 select * from latest_export_per_day

@@ -75,7 +75,10 @@ latest_export_per_day as (
     -- newest export's figures win (TikTok corrects recent days); days only older exports
     -- cover are kept, days no export covers stay missing
     select * from dated
-    {{ latest_export(partition_by=['account', 'report_date'], order_by=['exported_at desc', '_landed_at desc']) }}
+    {{ latest_export(
+        partition_by=['account', 'report_date'],
+        order_by=['exported_at desc', '_landed_at desc'],
+    ) }}
 )
 
 select * from latest_export_per_day
