@@ -104,7 +104,7 @@ def ads(tmp_path_factory: pytest.TempPathFactory) -> StagingBuild:
     records = doc["data"] if isinstance(doc, dict) else doc
     records[0]["spend"] = str(AD_SPEND)
     (files / "insights.json").write_text(json.dumps(doc))
-    account_id = records[0]["account_id"]
+    account_id = records[0].get("account_id", "1234567890")
     (files / "ad_account.json").write_text(
         json.dumps(
             {
