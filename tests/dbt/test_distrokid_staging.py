@@ -177,3 +177,32 @@ def test_the_real_land_and_ingest_feed_staging(tmp_path: Path) -> None:
         f"from {STAGING}"
     )
     assert (rows, earnings, negative) == (1440, Decimal("120.17732204"), 214)
+
+
+def test_each_account_keeps_its_own_newest_export(tmp_path: Path) -> None:
+    """Two DistroKid accounts (the fixture's rows split in two files, landed an hour apart):
+    the second account's export must not replace the first's."""
+    from tests.dbt.staging_support import ingest, land
+
+    lines = BANK_DETAILS_TSV.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    header, rows = lines[0], lines[1:]
+    half = len(rows) // 2
+    lake_root = tmp_path / "lake"
+    for account, part, hour in (("label-a", rows[:half], 9), ("label-b", rows[half:], 10)):
+        export = tmp_path / account / f"dk_bank_details_20250529_{hour:02d}0000_{account}.tsv"
+        export.parent.mkdir(parents=True)
+        export.write_text(header + "".join(part), encoding="utf-8")
+        land(lake_root, [export], source="distrokid", account=account)
+    ingest(lake_root)
+    result = run_dbt(
+        ["build", "--select", *BANK_DETAILS_PATH, "--indirect-selection", "cautious"],
+        lake_root=lake_root,
+        work_dir=tmp_path,
+    )
+    build = Build(result, lake_root)
+    assert build.problems() == []
+    per_account = build.query(
+        f"select account, count(*), sum(earnings_usd) from {STAGING} group by 1 order by 1"
+    )
+    assert [(a, n) for a, n, _ in per_account] == [("label-a", half), ("label-b", 1440 - half)]
+    assert sum(earnings for _, _, earnings in per_account) == Decimal("120.17732204")

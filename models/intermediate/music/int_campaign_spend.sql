@@ -99,7 +99,7 @@ converted as (
         spend_periods.spend_start,
         spend_periods.spend_stop,
         spend_periods.spend,
-        spend_periods.spend * fx_rates.usd_per_unit as spend_usd,
+        {{ convert_money('spend_periods.spend', 'fx_rates.usd_per_unit') }} as spend_usd,
         fx_rates.usd_per_unit is null as lacks_rate
     from spend_periods
     inner join one_per_campaign

@@ -54,7 +54,7 @@ final as (
         ad_accounts.timezone_name,
         insights.spend::decimal(18, 8) as spend,
         fx_rates.usd_per_unit::decimal(18, 8) as usd_per_unit,
-        (insights.spend * fx_rates.usd_per_unit)::decimal(18, 8) as spend_usd,
+        {{ convert_money('insights.spend', 'fx_rates.usd_per_unit') }}::decimal(18, 8) as spend_usd,
         insights.impressions,
         insights.clicks,
         insights.reach,

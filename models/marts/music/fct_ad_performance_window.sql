@@ -86,7 +86,8 @@ final as (
         windows.timezone_name,
         windows.spend::decimal(18, 8) as spend,
         window_rates.usd_per_unit,
-        (windows.spend * window_rates.usd_per_unit)::decimal(18, 8) as spend_usd,
+        {{ convert_money('windows.spend', 'window_rates.usd_per_unit') }}::decimal(18, 8)
+            as spend_usd,
         windows.impressions,
         windows.clicks,
         windows.reach,

@@ -130,10 +130,11 @@ select
     fx_rates.month as fx_month,
     fx_rates.usd_per_unit,
     fx_rates.rate_kind as fx_rate_kind,
-    round(monthly.gross_earnings * fx_rates.usd_per_unit, 8)::decimal(18, 8)
+    {{ convert_money('monthly.gross_earnings', 'fx_rates.usd_per_unit') }}::decimal(18, 8)
         as gross_earnings_usd,
-    round(monthly.earnings * fx_rates.usd_per_unit, 8)::decimal(18, 8) as earnings_usd,
-    round(monthly.earnings_corrections * fx_rates.usd_per_unit, 8)::decimal(18, 8)
+    {{ convert_money('monthly.earnings', 'fx_rates.usd_per_unit') }}::decimal(18, 8)
+        as earnings_usd,
+    {{ convert_money('monthly.earnings_corrections', 'fx_rates.usd_per_unit') }}::decimal(18, 8)
         as earnings_corrections_usd,
     monthly.track_id = 'unattributed' as is_unattributed
 from monthly

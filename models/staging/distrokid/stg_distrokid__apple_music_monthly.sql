@@ -6,18 +6,13 @@ source as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,
+        {{ landing_account() }} as account,
         field as month_label,
         -- Apple's months are written MM-YY (`09-24` = September 2024)
         strptime(field, '%m-%y')::date as month_start,
         value::bigint as streams,
         _layout,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
+        {{ lineage_columns() }}
     from source
 ),
 
@@ -34,15 +29,10 @@ latest_export as (
     -- beats the partial first month of a newer page's window; months only older pages cover
     -- are kept
     select * from flagged
-    qualify
-        row_number() over (
-            partition by account, month_start
-            order by
-                is_window_start asc,
-                _landed_at desc,
-                _source_file desc,
-                _row_number desc
-        ) = 1
+    {{ latest_export(
+        partition_by=['account', 'month_start'],
+        order_by=['is_window_start asc', '_landed_at desc'],
+    ) }}
 )
 
 select * from latest_export

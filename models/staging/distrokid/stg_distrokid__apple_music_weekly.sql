@@ -6,7 +6,7 @@ source as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,
+        {{ landing_account() }} as account,
         field as week_label,
         split_part(field, '/', 1)::integer as week_number,
         -- weeks are written WW/YY, ISO weeks (Monday to Sunday) numbered from the Monday of
@@ -15,12 +15,7 @@ typed as (
         + (split_part(field, '/', 1)::integer - 1) * 7 as week_start,
         value::bigint as streams,
         _layout,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
+        {{ lineage_columns() }}
     from source
 ),
 
@@ -37,15 +32,10 @@ latest_export as (
     -- beats the partial first week of a newer page's window; weeks only older pages cover
     -- are kept
     select * from flagged
-    qualify
-        row_number() over (
-            partition by account, week_start
-            order by
-                is_window_start asc,
-                _landed_at desc,
-                _source_file desc,
-                _row_number desc
-        ) = 1
+    {{ latest_export(
+        partition_by=['account', 'week_start'],
+        order_by=['is_window_start asc', '_landed_at desc'],
+    ) }}
 )
 
 select * from latest_export

@@ -23,6 +23,7 @@ all_layouts as (
 typed as (
     select
         md5(_source_file || '-' || _row_number) as bank_detail_id,
+        {{ landing_account() }} as account,
         strptime("Reporting Date", '%Y-%m-%d')::date as reporting_date,
         strptime("Sale Month", '%Y-%m')::date as sale_month,
         "Store" as store,
@@ -40,20 +41,16 @@ typed as (
         "Source Type" as source_type,
         "Recoup (USD)"::decimal(18, 8) as recoup_usd,
         _layout,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
+        {{ lineage_columns() }}
     from all_layouts
 ),
 
 latest_export as (
-    -- every export repeats the whole history: keep the rows of the newest export only
-    -- (greatest _landed_at; two exports landed at the same instant: greatest _source_file)
+    -- every export repeats its account's whole history: per account keep the rows of the
+    -- newest export only (greatest _landed_at; two exports landed at the same instant:
+    -- greatest _source_file); another account's export never replaces this one's
     select * from typed
-    qualify dense_rank() over (order by _landed_at desc, _source_file desc) = 1
+    {{ latest_export(partition_by='account', keep='export') }}
 )
 
 select * from latest_export

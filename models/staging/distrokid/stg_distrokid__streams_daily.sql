@@ -13,17 +13,12 @@ daily_points as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,
+        {{ landing_account() }} as account,
         category::date as stream_date,
         value::bigint as streams,
         chart,
         _layout,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
+        {{ lineage_columns() }}
     from daily_points
 ),
 
@@ -32,15 +27,10 @@ latest_export as (
     -- (within a page, the 365-day chart over the 60-day one: they agree); days only older
     -- pages cover are kept, days no page covers stay missing
     select * from typed
-    qualify
-        row_number() over (
-            partition by account, stream_date
-            order by
-                _landed_at desc,
-                _source_file desc,
-                chart = 'trend365day' desc,
-                _row_number desc
-        ) = 1
+    {{ latest_export(
+        partition_by=['account', 'stream_date'],
+        order_by=['_landed_at desc', '_source_file desc', "chart = 'trend365day' desc"],
+    ) }}
 )
 
 select * from latest_export

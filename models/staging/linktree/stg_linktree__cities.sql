@@ -1,42 +1,10 @@
-with
-
-source as (
-    select * from {{ source('linktree', 'cities') }}
-),
-
-typed as (
-    select
-        -- Linktree's responses do not name the account: only the landing metadata does
-        json_extract_string(_landing_metadata, '$.account') as account,
-        md5(_source_file || '-' || _row_number) as city_row_id,
-        name as city_name,
-        "countryCode" as country_code,
-        json_extract_string(coordinates, '$[0]')::double as latitude,
-        json_extract_string(coordinates, '$[1]')::double as longitude,
-        views_total::bigint as views,
-        clicks_total::bigint as clicks,
-        -- clicks / views as Linktree reports it: can exceed 1
-        "clickThroughRate"::double as click_through_rate,
-        {{ linktree_exported_at() }} as exported_at,
-        exported_at::date as snapshot_date,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
-    from source
-),
-
-latest_capture_per_account as (
-    -- the figures cover the capture's window (captures are not additive):
-    -- the newest capture per account is the current picture
-    select * from typed
-    qualify
-        dense_rank() over (
-            partition by account
-            order by exported_at desc, _source_file desc
-        ) = 1
-)
-
-select * from latest_capture_per_account
+-- Views and clicks per city over the capture's window (captures are not additive): the
+-- newest capture per account (macro `linktree_breakdown`). The row id is the landing file
+-- and row, as two cities may share a name.
+{{ linktree_breakdown('cities', columns=[
+    "md5(_source_file || '-' || _row_number) as city_row_id",
+    'name as city_name',
+    '"countryCode" as country_code',
+    "json_extract_string(coordinates, '$[0]')::double as latitude",
+    "json_extract_string(coordinates, '$[1]')::double as longitude",
+]) }}

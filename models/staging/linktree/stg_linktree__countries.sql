@@ -1,39 +1,6 @@
-with
-
-source as (
-    select * from {{ source('linktree', 'countries') }}
-),
-
-typed as (
-    select
-        -- Linktree's responses do not name the account: only the landing metadata does
-        json_extract_string(_landing_metadata, '$.account') as account,
-        name as country_name,
-        "countryCode" as country_code,
-        views_total::bigint as views,
-        clicks_total::bigint as clicks,
-        -- clicks / views as Linktree reports it: can exceed 1
-        "clickThroughRate"::double as click_through_rate,
-        {{ linktree_exported_at() }} as exported_at,
-        exported_at::date as snapshot_date,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
-    from source
-),
-
-latest_capture_per_account as (
-    -- the figures cover the capture's window (captures are not additive):
-    -- the newest capture per account is the current picture
-    select * from typed
-    qualify
-        dense_rank() over (
-            partition by account
-            order by exported_at desc, _source_file desc
-        ) = 1
-)
-
-select * from latest_capture_per_account
+-- Views and clicks per country over the capture's window (captures are not additive): the
+-- newest capture per account (macro `linktree_breakdown`).
+{{ linktree_breakdown('countries', columns=[
+    'name as country_name',
+    '"countryCode" as country_code',
+]) }}

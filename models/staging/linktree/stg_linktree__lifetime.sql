@@ -1,41 +1,12 @@
-with
-
-source as (
-    select * from {{ source('linktree', 'lifetime') }}
-),
-
-typed as (
-    select
-        -- Linktree's responses do not name the account: only the landing metadata does
-        json_extract_string(_landing_metadata, '$.account') as account,
-        views_total::bigint as total_views,
-        clicks_total::bigint as total_clicks,
-        clicks_profile::bigint as link_clicks,
-        clicks_socials::bigint as social_clicks,
-        subscribers_total::bigint as total_subscribers,
-        -- clicks / views as Linktree reports it: can exceed 1
-        "clickThroughRate"::double as click_through_rate,
-        payments as payments_json,
-        {{ linktree_exported_at() }} as exported_at,
-        exported_at::date as snapshot_date,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
-    from source
-),
-
-latest_capture_per_account as (
-    -- lifetime totals only grow, and each capture restates them:
-    -- the newest capture per account is the current picture
-    select * from typed
-    qualify
-        dense_rank() over (
-            partition by account
-            order by exported_at desc, _source_file desc
-        ) = 1
-)
-
-select * from latest_capture_per_account
+-- The profile's lifetime totals: they only grow, and each capture restates them, so the
+-- newest capture per account is the current picture (macro `linktree_capture`).
+-- Linktree's click-through rate is clicks / views as it reports it: it can exceed 1.
+{{ linktree_capture('lifetime', columns=[
+    'views_total::bigint as total_views',
+    'clicks_total::bigint as total_clicks',
+    'clicks_profile::bigint as link_clicks',
+    'clicks_socials::bigint as social_clicks',
+    'subscribers_total::bigint as total_subscribers',
+    '"clickThroughRate"::double as click_through_rate',
+    'payments as payments_json',
+]) }}

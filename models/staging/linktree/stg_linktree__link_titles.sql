@@ -7,19 +7,14 @@ source as (
 typed as (
     select
         -- Linktree's responses do not name the account: only the landing metadata does
-        json_extract_string(_landing_metadata, '$.account') as account,
+        {{ landing_account() }} as account,
         id as link_id,
         title as link_title,
         active::boolean as is_active,
         "modifiers_thumbnailUrl" as thumbnail_url,
         {{ linktree_exported_at() }} as exported_at,
         exported_at::date as snapshot_date,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
+        {{ lineage_columns() }}
     from source
 ),
 
@@ -27,11 +22,7 @@ latest_capture_per_link as (
     -- a link's title and state as of the newest capture that mentions it (links no longer
     -- in a newer capture keep their last title, so older clicks still resolve)
     select * from typed
-    qualify
-        row_number() over (
-            partition by account, link_id
-            order by exported_at desc, _source_file desc, _row_number desc
-        ) = 1
+    {{ latest_export(partition_by=['account', 'link_id'], order_by='exported_at desc') }}
 )
 
 select * from latest_capture_per_link

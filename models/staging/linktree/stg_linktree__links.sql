@@ -1,36 +1,7 @@
-with
-
-source as (
-    select * from {{ source('linktree', 'links') }}
-),
-
-typed as (
-    select
-        -- Linktree's responses do not name the account: only the landing metadata does
-        json_extract_string(_landing_metadata, '$.account') as account,
-        id as link_id,
-        clicks_total::bigint as clicks,
-        breakdown as breakdown_json,
-        {{ linktree_exported_at() }} as exported_at,
-        exported_at::date as snapshot_date,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
-    from source
-),
-
-latest_capture_per_account as (
-    -- the figures cover the capture's window (captures are not additive):
-    -- the newest capture per account is the current picture
-    select * from typed
-    qualify
-        dense_rank() over (
-            partition by account
-            order by exported_at desc, _source_file desc
-        ) = 1
-)
-
-select * from latest_capture_per_account
+-- Clicks per link over the capture's window (captures are not additive), with Linktree's
+-- breakdown as JSON: the newest capture per account (macro `linktree_capture`).
+{{ linktree_capture('links', columns=[
+    'id as link_id',
+    'clicks_total::bigint as clicks',
+    'breakdown as breakdown_json',
+]) }}

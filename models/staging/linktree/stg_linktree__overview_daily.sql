@@ -7,7 +7,7 @@ source as (
 typed as (
     select
         -- Linktree's responses do not name the account: only the landing metadata does
-        json_extract_string(_landing_metadata, '$.account') as account,
+        {{ landing_account() }} as account,
         strptime(date, '%Y-%m-%d')::date as report_date,
         "totalViews"::bigint as total_views,
         "totalClicks"::bigint as total_clicks,
@@ -16,12 +16,7 @@ typed as (
         -- clicks / views as Linktree reports it: can exceed 1
         "clickThroughRate"::double as click_through_rate,
         {{ linktree_exported_at() }} as exported_at,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
+        {{ lineage_columns() }}
     from source
 ),
 
@@ -29,11 +24,7 @@ latest_export_per_day as (
     -- captures overlap (7-day and 365-day windows): the newest capture's figures win per
     -- account and day; days only older captures cover are kept, never deleted
     select * from typed
-    qualify
-        row_number() over (
-            partition by account, report_date
-            order by exported_at desc, _source_file desc, _row_number desc
-        ) = 1
+    {{ latest_export(partition_by=['account', 'report_date'], order_by='exported_at desc') }}
 )
 
 select * from latest_export_per_day

@@ -6,7 +6,7 @@ source as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,
+        {{ landing_account() }} as account,
         id as campaign_id,
         campaign_title,
         type as campaign_type,
@@ -40,12 +40,7 @@ typed as (
         list_stats,
         ecommerce,
         _layout,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
+        {{ lineage_columns() }}
     from source
 ),
 
@@ -53,11 +48,7 @@ latest_export as (
     -- pages repeat reports already landed, with counters that keep growing: per account and
     -- campaign the newest export wins
     select * from typed
-    qualify
-        row_number() over (
-            partition by account, campaign_id
-            order by _landed_at desc, _source_file desc, _row_number desc
-        ) = 1
+    {{ latest_export(partition_by=['account', 'campaign_id']) }}
 )
 
 select * from latest_export

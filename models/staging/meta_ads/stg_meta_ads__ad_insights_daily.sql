@@ -6,7 +6,7 @@ source as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,
+        {{ landing_account() }} as account,
         ad_id,
         adset_id,
         campaign_id,
@@ -18,28 +18,9 @@ typed as (
         -- one day per row (time_increment=1), a day in the ad account's time zone
         date_start::date as insight_date,
         date_stop::date as date_stop,
-        -- money is in the ad account's currency, exact
-        spend::decimal(18, 2) as spend,
-        impressions::bigint as impressions,
-        clicks::bigint as clicks,
-        unique_clicks::bigint as unique_clicks,
-        inline_link_clicks::bigint as inline_link_clicks,
-        reach::bigint as reach,
-        frequency::double as frequency,
-        cpc::decimal(18, 6) as cpc,
-        cpm::decimal(18, 6) as cpm,
-        cpp::decimal(18, 6) as cpp,
-        -- Meta writes ctr as a percentage (0.605602 means 0.6 %): store the fraction
-        ctr::double / 100 as ctr,
-        actions,
-        cost_per_action_type,
+        {{ meta_insights_metrics() }},
         _layout,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
+        {{ lineage_columns() }}
     from source
 ),
 
@@ -48,11 +29,7 @@ latest_export_per_ad_and_day as (
     -- the newest export wins; days only older exports cover are kept (history is never
     -- deleted by a shorter newer window)
     select * from typed
-    qualify
-        row_number() over (
-            partition by account, ad_id, insight_date
-            order by _landed_at desc, _source_file desc, _row_number desc
-        ) = 1
+    {{ latest_export(partition_by=['account', 'ad_id', 'insight_date']) }}
 )
 
 select * from latest_export_per_ad_and_day

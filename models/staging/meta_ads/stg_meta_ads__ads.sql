@@ -6,7 +6,7 @@ source as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,
+        {{ landing_account() }} as account,
         id as ad_id,
         adset_id,
         campaign_id,
@@ -24,23 +24,14 @@ typed as (
         created_time::timestamptz as created_at,
         updated_time::timestamptz as updated_at,
         _layout,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
+        {{ lineage_columns() }}
     from source
 ),
 
 latest_export as (
     -- every run dumps every ad: per account and ad, the newest export wins
     select * from typed
-    qualify
-        row_number() over (
-            partition by account, ad_id
-            order by _landed_at desc, _source_file desc, _row_number desc
-        ) = 1
+    {{ latest_export(partition_by=['account', 'ad_id']) }}
 )
 
 select * from latest_export

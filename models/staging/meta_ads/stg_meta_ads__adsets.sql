@@ -6,7 +6,7 @@ source as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,
+        {{ landing_account() }} as account,
         id as adset_id,
         campaign_id,
         account_id as ad_account_id,
@@ -31,23 +31,14 @@ typed as (
         start_time::timestamptz as started_at,
         end_time::timestamptz as ended_at,
         _layout,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
+        {{ lineage_columns() }}
     from source
 ),
 
 latest_export as (
     -- every run dumps every ad set: per account and ad set, the newest export wins
     select * from typed
-    qualify
-        row_number() over (
-            partition by account, adset_id
-            order by _landed_at desc, _source_file desc, _row_number desc
-        ) = 1
+    {{ latest_export(partition_by=['account', 'adset_id']) }}
 )
 
 select * from latest_export

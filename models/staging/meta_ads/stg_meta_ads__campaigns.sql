@@ -6,7 +6,7 @@ source as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,
+        {{ landing_account() }} as account,
         id as campaign_id,
         account_id as ad_account_id,
         name as campaign_name,
@@ -27,23 +27,14 @@ typed as (
         start_time::timestamptz as started_at,
         stop_time::timestamptz as stopped_at,
         _layout,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
+        {{ lineage_columns() }}
     from source
 ),
 
 latest_export as (
     -- every run dumps every campaign: per account and campaign, the newest export wins
     select * from typed
-    qualify
-        row_number() over (
-            partition by account, campaign_id
-            order by _landed_at desc, _source_file desc, _row_number desc
-        ) = 1
+    {{ latest_export(partition_by=['account', 'campaign_id']) }}
 )
 
 select * from latest_export

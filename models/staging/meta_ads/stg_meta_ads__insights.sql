@@ -6,7 +6,7 @@ source as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,
+        {{ landing_account() }} as account,
         adset_id,
         campaign_id,
         account_id as ad_account_id,
@@ -17,28 +17,9 @@ typed as (
         -- the window's days are in the ad account's time zone (ad account `timezone_name`)
         date_start::date as date_start,
         date_stop::date as date_stop,
-        -- money is in the ad account's currency, exact
-        spend::decimal(18, 2) as spend,
-        impressions::bigint as impressions,
-        clicks::bigint as clicks,
-        unique_clicks::bigint as unique_clicks,
-        inline_link_clicks::bigint as inline_link_clicks,
-        reach::bigint as reach,
-        frequency::double as frequency,
-        cpc::decimal(18, 6) as cpc,
-        cpm::decimal(18, 6) as cpm,
-        cpp::decimal(18, 6) as cpp,
-        -- Meta writes ctr as a percentage (0.605602 means 0.6 %): store the fraction
-        ctr::double / 100 as ctr,
-        actions,
-        cost_per_action_type,
+        {{ meta_insights_metrics() }},
         _layout,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
+        {{ lineage_columns() }}
     from source
     -- ad-level rows would repeat their ad set's delivery: only ad-set rows are staged (the
     -- source test `source_meta_ads_insights__adset_level_only` warns when others land)
@@ -48,10 +29,7 @@ typed as (
 ranked as (
     select
         *,
-        dense_rank() over (
-            partition by account, adset_id
-            order by _landed_at desc, _source_file desc
-        ) as export_rank
+        {{ export_rank(partition_by=['account', 'adset_id']) }} as export_rank
     from typed
 ),
 
@@ -70,7 +48,7 @@ overlapped as (
             and older.date_start <= newer.date_stop
 ),
 
-latest_export as (
+not_overlapped as (
     -- per account and ad set, the newest export wins: an older export's window survives
     -- only where no newer export covers any of its days, so no day's spend is counted twice
     -- and days only older exports cover are kept
@@ -81,11 +59,15 @@ latest_export as (
             ranked._sha256 = overlapped._sha256
             and ranked._row_number = overlapped._row_number
     where overlapped._sha256 is null
-    qualify
-        row_number() over (
-            partition by ranked.account, ranked.adset_id, ranked.date_start
-            order by ranked.export_rank asc, ranked._row_number desc
-        ) = 1
+),
+
+latest_export as (
+    -- one row per account, ad set and window start: the newest export's
+    select * from not_overlapped
+    {{ latest_export(
+        partition_by=['account', 'adset_id', 'date_start'],
+        order_by='export_rank asc',
+    ) }}
 )
 
 select * exclude (export_rank) from latest_export

@@ -13,31 +13,21 @@ typed as (
     select
         -- the artist is the account: the landing metadata's, else the download's file name
         -- (`<Artist>-song-<track id>-timeline.csv`); so is the song's Spotify id
-        coalesce(
-            json_extract_string(_landing_metadata, '$.account'),
-            nullif(
-                regexp_extract(_source_file, '([^/]+)-song-[0-9A-Za-z]{22}-timeline\.csv$', 1),
-                ''
-            )
-        ) as account,
-        coalesce(
-            json_extract_string(_landing_metadata, '$.spotify_track_id'),
-            nullif(regexp_extract(_source_file, '-song-([0-9A-Za-z]{22})-timeline\.csv$', 1), '')
-        ) as spotify_track_id,
+        {{ landing_account(source_file_part('([^/]+)-song-[0-9A-Za-z]{22}-timeline[.]csv$')) }}
+            as account,
+        {{ landing_metadata(
+            'spotify_track_id',
+            source_file_part('-song-([0-9A-Za-z]{22})-timeline[.]csv$'),
+        ) }} as spotify_track_id,
         -- the file holds no title: the extractor records the one the Songs page showed
-        json_extract_string(_landing_metadata, '$.song_title') as title_on_page,
+        {{ landing_metadata('song_title') }} as title_on_page,
         strptime(date, '%Y-%m-%d')::date as report_date,
         streams::bigint as streams,
         listeners::bigint as listeners,
         saves::bigint as saves,
         -- the download carries no export time: it was taken when it was landed
         _landed_at as exported_at,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
+        {{ lineage_columns() }}
     from source
 ),
 
@@ -68,18 +58,12 @@ latest_export_per_day as (
         listeners,
         saves,
         exported_at,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
+        {{ lineage_columns() }}
     from titled
-    qualify
-        row_number() over (
-            partition by account, spotify_track_id, report_date
-            order by exported_at desc, _source_file desc, _row_number desc
-        ) = 1
+    {{ latest_export(
+        partition_by=['account', 'spotify_track_id', 'report_date'],
+        order_by='exported_at desc',
+    ) }}
 )
 
 select * from latest_export_per_day

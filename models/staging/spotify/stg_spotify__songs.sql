@@ -8,10 +8,7 @@ typed as (
     select
         -- the artist is the account: the landing metadata's, else the download's file name
         -- (`<Artist>-songs-all.csv`)
-        coalesce(
-            json_extract_string(_landing_metadata, '$.account'),
-            nullif(regexp_extract(_source_file, '([^/]+)-songs-all\.csv$', 1), '')
-        ) as account,
+        {{ landing_account(source_file_part('([^/]+)-songs-all[.]csv$')) }} as account,
         song as song_title,
         strptime(release_date, '%Y-%m-%d')::date as release_date,
         listeners::bigint as listeners,
@@ -20,12 +17,7 @@ typed as (
         -- the download carries no export time: it was taken when it was landed
         _landed_at as exported_at,
         _landed_at::date as snapshot_date,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
+        {{ lineage_columns() }}
     from source
 ),
 
@@ -33,11 +25,7 @@ latest_export_per_artist as (
     -- each download lists every song with all-time totals: the newest download per artist
     -- is the current picture (a song renamed since an older download is not kept twice)
     select * from typed
-    qualify
-        dense_rank() over (
-            partition by account
-            order by exported_at desc, _source_file desc
-        ) = 1
+    {{ latest_export(partition_by='account', order_by='exported_at desc', keep='export') }}
 )
 
 select * from latest_export_per_artist

@@ -18,10 +18,7 @@ file_names as (
 
 typed as (
     select
-        coalesce(
-            json_extract_string(_landing_metadata, '$.account'),
-            nullif(name_account, '')
-        ) as account,
+        {{ landing_account("nullif(name_account, '')") }} as account,
         "Date" as day_without_year,
         try_strptime(name_window_start, '%Y-%m-%d')::date as window_start_date,
         coalesce(
@@ -33,12 +30,7 @@ typed as (
         "Likes"::bigint as likes,
         "Comments"::bigint as comments,
         "Shares"::bigint as shares,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
+        {{ lineage_columns() }}
     from file_names
 ),
 
@@ -74,12 +66,7 @@ dated as (
         shares,
         window_start_date,
         exported_at,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
+        {{ lineage_columns() }}
     from candidate_dates
 ),
 
@@ -88,11 +75,10 @@ latest_export_per_day as (
     -- newest export's figures win (TikTok corrects recent days); days only older exports
     -- cover are kept, days no export covers stay missing
     select * from dated
-    qualify
-        row_number() over (
-            partition by account, report_date
-            order by exported_at desc, _landed_at desc, _source_file desc, _row_number desc
-        ) = 1
+    {{ latest_export(
+        partition_by=['account', 'report_date'],
+        order_by=['exported_at desc', '_landed_at desc'],
+    ) }}
 )
 
 select * from latest_export_per_day

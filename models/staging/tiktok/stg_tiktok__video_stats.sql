@@ -8,7 +8,7 @@ typed as (
     select
         id as video_id,
         -- `video_<id>.json` does not name the account: only the landing metadata does
-        json_extract_string(_landing_metadata, '$.account') as account,
+        {{ landing_account() }} as account,
         make_timestamp(create_time::bigint * 1000000) as created_at,
         "desc" as caption,
         title as video_title,
@@ -22,23 +22,14 @@ typed as (
         -- the file carries no export time: it was taken when it was landed
         _landed_at as exported_at,
         _landed_at::date as snapshot_date,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
+        {{ lineage_columns() }}
     from source
 ),
 
 latest_snapshot_per_video as (
     -- each file is a snapshot of a video's running totals: the newest one per video wins
     select * from typed
-    qualify
-        row_number() over (
-            partition by video_id
-            order by exported_at desc, _source_file desc, _row_number desc
-        ) = 1
+    {{ latest_export(partition_by='video_id', order_by='exported_at desc') }}
 )
 
 select * from latest_snapshot_per_video

@@ -6,27 +6,18 @@ source as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,
+        {{ landing_account() }} as account,
         country as country_code,
         streams::bigint as streams,
         _layout,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
+        {{ lineage_columns() }}
     from source
 ),
 
 latest_export as (
     -- totals over the response's window: per account only the newest export is kept
     select * from typed
-    qualify
-        dense_rank() over (
-            partition by account
-            order by _landed_at desc, _source_file desc
-        ) = 1
+    {{ latest_export(partition_by='account', keep='export') }}
 )
 
 select * from latest_export

@@ -6,17 +6,12 @@ source as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,
+        {{ landing_account() }} as account,
         date::date as shazam_date,
         -- Shazam counts are JSON strings, under the key `streams`
         streams::bigint as shazams,
         _layout,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
+        {{ lineage_columns() }}
     from source
 ),
 
@@ -25,11 +20,7 @@ latest_export as (
     -- day the newest export wins (corrections replace older figures); days only older
     -- exports cover are kept, days no export covers stay missing
     select * from typed
-    qualify
-        row_number() over (
-            partition by account, shazam_date
-            order by _landed_at desc, _source_file desc, _row_number desc
-        ) = 1
+    {{ latest_export(partition_by=['account', 'shazam_date']) }}
 )
 
 select * from latest_export

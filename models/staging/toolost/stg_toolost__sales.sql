@@ -6,7 +6,7 @@ source as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,
+        {{ landing_account() }} as account,
         strptime("Reporting Month", '%Y-%m')::date as reporting_month,
         strptime("Sale Month", '%Y-%m')::date as sale_month,
         "Store" as store,
@@ -23,12 +23,7 @@ typed as (
         "Gross Earnings"::decimal(18, 8) as gross_earnings,
         "Net Earnings"::decimal(18, 8) as net_earnings,
         _layout,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
+        {{ lineage_columns() }}
     from source
 ),
 
@@ -37,11 +32,7 @@ latest_statement as (
     -- whole: per account and reporting month only the newest file's rows are kept (a row the
     -- newer statement dropped is gone, not stale)
     select * from typed
-    qualify
-        dense_rank() over (
-            partition by account, reporting_month
-            order by _landed_at desc, _source_file desc
-        ) = 1
+    {{ latest_export(partition_by=['account', 'reporting_month'], keep='export') }}
 )
 
 select * from latest_statement

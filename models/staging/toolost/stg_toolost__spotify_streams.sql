@@ -6,17 +6,12 @@ source as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,
+        {{ landing_account() }} as account,
         date::date as stream_date,
         -- Spotify counts are JSON strings: typed here
         streams::bigint as streams,
         _layout,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
+        {{ lineage_columns() }}
     from source
 ),
 
@@ -25,11 +20,7 @@ latest_export as (
     -- day the newest export wins (corrections replace older figures); days only older
     -- exports cover are kept, days no export covers stay missing
     select * from typed
-    qualify
-        row_number() over (
-            partition by account, stream_date
-            order by _landed_at desc, _source_file desc, _row_number desc
-        ) = 1
+    {{ latest_export(partition_by=['account', 'stream_date']) }}
 )
 
 select * from latest_export

@@ -20,16 +20,11 @@ daily_reports as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,
+        {{ landing_account() }} as account,
         strptime(day, '%Y-%m-%d')::date as report_date,
         {{ youtube_report_metrics() }},
         _layout,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
+        {{ lineage_columns() }}
     from daily_reports
 ),
 
@@ -37,11 +32,7 @@ latest_export as (
     -- overlapping windows: per account and day the newest export wins; older exports keep
     -- the days newer ones do not cover, and a day no export covers stays missing
     select * from typed
-    qualify
-        row_number() over (
-            partition by account, report_date
-            order by _landed_at desc, _source_file desc, _row_number desc
-        ) = 1
+    {{ latest_export(partition_by=['account', 'report_date']) }}
 )
 
 select * from latest_export

@@ -20,16 +20,11 @@ monthly_reports as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,
+        {{ landing_account() }} as account,
         strptime(month, '%Y-%m')::date as report_month,
         {{ youtube_report_metrics() }},
         _layout,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
+        {{ lineage_columns() }}
     from monthly_reports
 ),
 
@@ -37,11 +32,7 @@ latest_export as (
     -- per account and month the newest export wins (a month still running grows with each
     -- export); months only older exports cover are kept
     select * from typed
-    qualify
-        row_number() over (
-            partition by account, report_month
-            order by _landed_at desc, _source_file desc, _row_number desc
-        ) = 1
+    {{ latest_export(partition_by=['account', 'report_month']) }}
 )
 
 select * from latest_export

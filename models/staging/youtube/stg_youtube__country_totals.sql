@@ -20,27 +20,18 @@ country_reports as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,
+        {{ landing_account() }} as account,
         country as country_code,
         {{ youtube_report_metrics() }},
         _layout,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
+        {{ lineage_columns() }}
     from country_reports
 ),
 
 latest_export as (
     -- per account and country the newest export wins (totals as of the newest export)
     select * from typed
-    qualify
-        row_number() over (
-            partition by account, country_code
-            order by _landed_at desc, _source_file desc, _row_number desc
-        ) = 1
+    {{ latest_export(partition_by=['account', 'country_code']) }}
 )
 
 select * from latest_export

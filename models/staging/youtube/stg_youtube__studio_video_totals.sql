@@ -13,7 +13,7 @@ videos as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,
+        {{ landing_account() }} as account,
         "Content" as video_id,
         "Video title" as video_title,
         strptime("Video publish time", '%b %d, %Y')::date as published_date,
@@ -27,12 +27,7 @@ typed as (
         epoch("Average view duration"::interval)::bigint as average_view_duration_seconds,
         "Your estimated revenue (USD)"::decimal(18, 6) as estimated_revenue_usd,
         _layout,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
+        {{ lineage_columns() }}
     from videos
 ),
 
@@ -40,11 +35,7 @@ latest_export as (
     -- each download totals the window picked in Studio: per account and video, the
     -- newest download wins
     select * from typed
-    qualify
-        row_number() over (
-            partition by account, video_id
-            order by _landed_at desc, _source_file desc, _row_number desc
-        ) = 1
+    {{ latest_export(partition_by=['account', 'video_id']) }}
 )
 
 select * from latest_export

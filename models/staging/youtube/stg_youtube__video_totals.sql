@@ -20,16 +20,11 @@ video_reports as (
 
 typed as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,
+        {{ landing_account() }} as account,
         video as video_id,
         {{ youtube_report_metrics() }},
         _layout,
-        _source_file,
-        _sha256,
-        _batch_id,
-        _row_number,
-        _landed_at,
-        _ingested_at
+        {{ lineage_columns() }}
     from video_reports
 ),
 
@@ -37,11 +32,7 @@ latest_export as (
     -- per account and video the newest export wins (the report's window is a request
     -- parameter the response does not carry: the totals are as of the newest export)
     select * from typed
-    qualify
-        row_number() over (
-            partition by account, video_id
-            order by _landed_at desc, _source_file desc, _row_number desc
-        ) = 1
+    {{ latest_export(partition_by=['account', 'video_id']) }}
 )
 
 select * from latest_export

@@ -1,38 +1,20 @@
--- DistroKid earnings in the royalty mart equal, to the cent, the sum of the newest export
--- in the raw zone (read here directly, not through staging): the mart loses no row, adds
+-- DistroKid earnings in the royalty mart equal, to the cent, the sum of each account's newest
+-- export in the raw zone (read here directly, not through staging): the mart loses no row, adds
 -- none and nets no correction away. Also checks the row count the mart says it summed.
 {{ config(tags=['reconciliation']) }}
 
 with
 
-raw_rows as (
-    select
-        _source_file,
-        _landed_at,
-        "Earnings (USD)" as earnings
-    from {{ source('distrokid', 'bank_details') }}
-),
-
-latest_landing as (
-    select max(_landed_at) as landed_at
-    from raw_rows
-),
-
-latest_file as (
-    select max(raw_rows._source_file) as source_file
-    from raw_rows
-    inner join latest_landing
-        on raw_rows._landed_at = latest_landing.landed_at
+raw_latest_export as (
+    {{ distrokid_latest_raw_earnings() | indent(4) }}
 ),
 
 raw_total as (
     select
-        sum(raw_rows.earnings::decimal(18, 8)) as earnings_usd,
+        sum(earnings_usd) as earnings_usd,
         count(*) as n_rows,
-        count(*) filter (where raw_rows.earnings::decimal(18, 8) < 0) as n_negative_rows
-    from raw_rows
-    inner join latest_file
-        on raw_rows._source_file = latest_file.source_file
+        count(*) filter (where earnings_usd < 0) as n_negative_rows
+    from raw_latest_export
 ),
 
 mart_total as (
