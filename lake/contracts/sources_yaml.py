@@ -268,7 +268,8 @@ class Drift:
 def first_difference(committed: str, rendered: str) -> tuple[int, str | None, str | None] | None:
     """(1-based line, committed line, rendered line) of the first difference, or None."""
     old, new = committed.splitlines(), rendered.splitlines()
-    for tag, i1, _i2, j1, _j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for tag, i1, _i2, j1, _j2 in matcher.get_opcodes():
         if tag != "equal":
             return i1 + 1, _at(old, i1), _at(new, j1)
     return None
