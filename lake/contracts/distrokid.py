@@ -121,6 +121,8 @@ bank_details = Dataset(
         "Earnings (USD)": "decimal(18,8)",
     },
     primary_key=(),
+    # Despite its name the export holds no bank details and no payee: earnings per store,
+    # month, country and track. `Artist` is the released artist name (public).
     schema=(
         Column(
             "Reporting Date",

@@ -170,6 +170,8 @@ reports = Dataset(
         **dict.fromkeys(("open_rate", "click_rate", "proxy_excluded_open_rate"), "double"),
     },
     primary_key=("id",),
+    # No personal data: the reports API gives counts per campaign, never a subscriber's
+    # address or name (those are in the members API, which is not extracted).
     schema=(
         Column("id", "Mailchimp campaign id, 10 hex characters (e.g. `64812438af`).", "internal"),
         Column("emails_sent", "E-mails sent, an integer as text.", "internal"),

@@ -689,6 +689,7 @@ insights = Dataset(
         "date_stop": "date:%Y-%m-%d",
     },
     primary_key=("adset_id", "date_start", "date_stop"),
+    retention="personal_data",
     schema=(
         Column(
             "adset_id",
@@ -719,7 +720,8 @@ insights = Dataset(
             "Ad account id, the digits without `act_`, as text; null when not requested.",
             "internal",
         ),
-        Column("account_name", "Ad account name; null when not requested.", "public"),
+        # Restricted like ad_account.name: often the account holder's own name.
+        Column("account_name", "Ad account name; null when not requested.", "restricted"),
         Column(
             "campaign_id",
             (
@@ -901,6 +903,7 @@ ad_account = Dataset(
         "spend_cap": "bigint",
     },
     primary_key=("id",),
+    retention="personal_data",
     schema=(
         Column(
             "id",
@@ -924,7 +927,9 @@ ad_account = Dataset(
             "internal",
         ),
         Column("account_id", "Ad account id without the prefix (the digits), as text.", "internal"),
-        Column("name", "Ad account name.", "public"),
+        # Restricted: Meta names a personal ad account after its holder ("Jane Doe"), and a
+        # sole trader's business is their own name: personal data until shown otherwise.
+        Column("name", "Ad account name.", "restricted"),
         Column(
             "timezone_offset_hours_utc",
             (
@@ -944,7 +949,7 @@ ad_account = Dataset(
         Column(
             "business_name",
             "Name of the business that owns the account; null when not requested.",
-            "public",
+            "restricted",
         ),
         Column(
             "amount_spent",
@@ -997,6 +1002,7 @@ ad_insights_daily = Dataset(
     ),
     types=insights.types,
     primary_key=("ad_id", "date_start"),
+    retention="personal_data",
     schema=(
         Column(
             "ad_id",
@@ -1024,7 +1030,8 @@ ad_insights_daily = Dataset(
             "Ad account id, the digits without `act_`, as text; null when not requested.",
             "internal",
         ),
-        Column("account_name", "Ad account name; null when not requested.", "public"),
+        # Restricted like ad_account.name: often the account holder's own name.
+        Column("account_name", "Ad account name; null when not requested.", "restricted"),
         Column(
             "campaign_id",
             (
