@@ -234,6 +234,13 @@ class Dataset:
                 seen.setdefault(column, None)
         return tuple(seen)
 
+    def layout(self, name: str) -> Layout:
+        """The layout called `name` (the sandbox writes files in a layout's columns)."""
+        for layout in self.layouts:
+            if layout.name == name:
+                return layout
+        raise KeyError(f"{self.key} has no layout {name!r}")
+
     def claims(self, file_name: str) -> bool:
         return fnmatch.fnmatchcase(PurePosixPath(file_name).name, self.pattern)
 
