@@ -330,6 +330,20 @@ lifetime = _dataset(
     ),
 )
 
+_AUDIENCE_COLUMNS: tuple[Column, ...] = (
+    Column("views_total", "Views over the capture's window, as text.", "internal", tests=NOT_NULL),
+    Column(
+        "clicks_total", "Clicks over the capture's window, as text.", "internal", tests=NOT_NULL
+    ),
+    Column(
+        "clickThroughRate",
+        "Clicks / views as Linktree reports it (can exceed 1), as text.",
+        "internal",
+    ),
+    Column("typename", "GraphQL `__typename` of the object.", "internal"),
+)
+
+
 cities = _dataset(
     "cities",
     "Views and clicks per city over the query's window (`locations.cities[]`): city name "
@@ -345,18 +359,7 @@ cities = _dataset(
         Column("name", "City name (`Unknown` when Linktree cannot tell; may be null).", "internal"),
         Column("countryCode", "ISO country code (may be null).", "internal"),
         Column("coordinates", "Latitude and longitude as a JSON list of two strings.", "internal"),
-        Column(
-            "views_total", "Views over the capture's window, as text.", "internal", tests=NOT_NULL
-        ),
-        Column(
-            "clicks_total", "Clicks over the capture's window, as text.", "internal", tests=NOT_NULL
-        ),
-        Column(
-            "clickThroughRate",
-            "Clicks / views as Linktree reports it (can exceed 1), as text.",
-            "internal",
-        ),
-        Column("typename", "GraphQL `__typename` of the object.", "internal"),
+        *_AUDIENCE_COLUMNS,
     ),
 )
 
@@ -372,18 +375,7 @@ countries = _dataset(
     schema=(
         Column("name", "Country name.", "public", tests=NOT_NULL),
         Column("countryCode", "ISO 3166-1 alpha-2 country code.", "public", tests=NOT_NULL),
-        Column(
-            "views_total", "Views over the capture's window, as text.", "internal", tests=NOT_NULL
-        ),
-        Column(
-            "clicks_total", "Clicks over the capture's window, as text.", "internal", tests=NOT_NULL
-        ),
-        Column(
-            "clickThroughRate",
-            "Clicks / views as Linktree reports it (can exceed 1), as text.",
-            "internal",
-        ),
-        Column("typename", "GraphQL `__typename` of the object.", "internal"),
+        *_AUDIENCE_COLUMNS,
     ),
 )
 
@@ -398,18 +390,7 @@ referrers = _dataset(
     primary_key=("name",),
     schema=(
         Column("name", "Referrer, e.g. `Tiktok`, `Instagram`, `Direct`.", "public", tests=NOT_NULL),
-        Column(
-            "views_total", "Views over the capture's window, as text.", "internal", tests=NOT_NULL
-        ),
-        Column(
-            "clicks_total", "Clicks over the capture's window, as text.", "internal", tests=NOT_NULL
-        ),
-        Column(
-            "clickThroughRate",
-            "Clicks / views as Linktree reports it (can exceed 1), as text.",
-            "internal",
-        ),
-        Column("typename", "GraphQL `__typename` of the object.", "internal"),
+        *_AUDIENCE_COLUMNS,
     ),
 )
 
@@ -424,18 +405,7 @@ devices = _dataset(
     primary_key=("name",),
     schema=(
         Column("name", "Device class: mobile, desktop, tablet or other.", "public", tests=NOT_NULL),
-        Column(
-            "views_total", "Views over the capture's window, as text.", "internal", tests=NOT_NULL
-        ),
-        Column(
-            "clicks_total", "Clicks over the capture's window, as text.", "internal", tests=NOT_NULL
-        ),
-        Column(
-            "clickThroughRate",
-            "Clicks / views as Linktree reports it (can exceed 1), as text.",
-            "internal",
-        ),
-        Column("typename", "GraphQL `__typename` of the object.", "internal"),
+        *_AUDIENCE_COLUMNS,
     ),
 )
 

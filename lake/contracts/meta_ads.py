@@ -642,6 +642,92 @@ _INSIGHT_FIELDS = (
     "cost_per_action_type",
 )
 
+_INSIGHT_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "adset_id",
+        (
+            "Ad set id, an 18-digit number written as a JSON string (text: a double would "
+            "lose the last digits)."
+        ),
+        "internal",
+    ),
+    Column(
+        "account_id",
+        "Ad account id, the digits without `act_`, as text; null when not requested.",
+        "internal",
+    ),
+    Column("account_name", "Ad account name; null when not requested.", "restricted"),
+    Column(
+        "campaign_id",
+        (
+            "Campaign id, an 18-digit number written as a JSON string (text: a double would "
+            "lose the last digits)."
+        ),
+        "internal",
+    ),
+    Column("campaign_name", "Campaign name as in Ads Manager at report time.", "public"),
+    Column("adset_name", "Ad set name as in Ads Manager at report time.", "public"),
+    Column(
+        "objective",
+        ("Objective of the row's campaign (e.g. `OUTCOME_TRAFFIC`); null when not requested."),
+        "internal",
+    ),
+    Column(
+        "frequency",
+        (
+            "Average impressions per person reached (impressions / reach), decimal text, e.g."
+            " `1.016936`."
+        ),
+        "internal",
+    ),
+    Column(
+        "cpc",
+        (
+            "Cost per click in the account's currency (spend / clicks), decimal text; absent "
+            "when there were no clicks."
+        ),
+        "confidential",
+    ),
+    Column(
+        "cpm",
+        "Cost per 1,000 impressions in the account's currency, decimal text.",
+        "confidential",
+    ),
+    Column(
+        "cpp",
+        (
+            "Cost per 1,000 people reached in the account's currency, decimal text; null when"
+            " not requested."
+        ),
+        "confidential",
+    ),
+    Column(
+        "ctr",
+        (
+            "Click-through rate in percent (clicks / impressions x 100), decimal text: "
+            "`0.605602` means 0.6 %, not 60 %."
+        ),
+        "internal",
+    ),
+    Column(
+        "actions",
+        (
+            'Actions attributed to the ads as JSON array text, `[{"action_type": '
+            '"link_click", "value": "8"}, ...]` (counts as strings); null when not requested.'
+        ),
+        "internal",
+    ),
+    Column(
+        "cost_per_action_type",
+        (
+            'Cost per action as JSON array text, `[{"action_type": ..., "value": "<cost in '
+            "the account's currency>\"}]`; null when not requested."
+        ),
+        "confidential",
+    ),
+)
+
+
 insights = Dataset(
     source=SOURCE,
     name="insights",
@@ -691,14 +777,7 @@ insights = Dataset(
     primary_key=("adset_id", "date_start", "date_stop"),
     retention="personal_data",
     schema=(
-        Column(
-            "adset_id",
-            (
-                "Ad set id, an 18-digit number written as a JSON string (text: a double would "
-                "lose the last digits)."
-            ),
-            "internal",
-        ),
+        *_INSIGHT_COLUMNS,
         Column(
             "date_start",
             (
@@ -716,23 +795,6 @@ insights = Dataset(
             "internal",
         ),
         Column(
-            "account_id",
-            "Ad account id, the digits without `act_`, as text; null when not requested.",
-            "internal",
-        ),
-        # Restricted like ad_account.name: often the account holder's own name.
-        Column("account_name", "Ad account name; null when not requested.", "restricted"),
-        Column(
-            "campaign_id",
-            (
-                "Campaign id, an 18-digit number written as a JSON string (text: a double would "
-                "lose the last digits)."
-            ),
-            "internal",
-        ),
-        Column("campaign_name", "Campaign name as in Ads Manager at report time.", "public"),
-        Column("adset_name", "Ad set name as in Ads Manager at report time.", "public"),
-        Column(
             "ad_id",
             (
                 "Ad id, an 18-digit number written as a JSON string (text: a double would lose "
@@ -743,11 +805,6 @@ insights = Dataset(
         ),
         Column(
             "ad_name", "Ad name as in Ads Manager at report time; null at `level=adset`.", "public"
-        ),
-        Column(
-            "objective",
-            ("Objective of the row's campaign (e.g. `OUTCOME_TRAFFIC`); null when not requested."),
-            "internal",
         ),
         Column(
             "spend",
@@ -793,59 +850,6 @@ insights = Dataset(
                 " text (not additive across days or ad sets)."
             ),
             "internal",
-        ),
-        Column(
-            "frequency",
-            (
-                "Average impressions per person reached (impressions / reach), decimal text, e.g."
-                " `1.016936`."
-            ),
-            "internal",
-        ),
-        Column(
-            "cpc",
-            (
-                "Cost per click in the account's currency (spend / clicks), decimal text; absent "
-                "when there were no clicks."
-            ),
-            "confidential",
-        ),
-        Column(
-            "cpm",
-            "Cost per 1,000 impressions in the account's currency, decimal text.",
-            "confidential",
-        ),
-        Column(
-            "cpp",
-            (
-                "Cost per 1,000 people reached in the account's currency, decimal text; null when"
-                " not requested."
-            ),
-            "confidential",
-        ),
-        Column(
-            "ctr",
-            (
-                "Click-through rate in percent (clicks / impressions x 100), decimal text: "
-                "`0.605602` means 0.6 %, not 60 %."
-            ),
-            "internal",
-        ),
-        Column(
-            "actions",
-            (
-                'Actions attributed to the ads as JSON array text, `[{"action_type": '
-                '"link_click", "value": "8"}, ...]` (counts as strings); null when not requested.'
-            ),
-            "internal",
-        ),
-        Column(
-            "cost_per_action_type",
-            (
-                'Cost per action as JSON array text, `[{"action_type": ..., "value": "<cost in '
-                "the account's currency>\"}]`; null when not requested."
-            ),
-            "confidential",
         ),
     ),
     tests=(
@@ -1025,37 +1029,8 @@ ad_insights_daily = Dataset(
             "The day of the row again, `YYYY-MM-DD` (equal to `date_start`).",
             "internal",
         ),
-        Column(
-            "account_id",
-            "Ad account id, the digits without `act_`, as text; null when not requested.",
-            "internal",
-        ),
-        # Restricted like ad_account.name: often the account holder's own name.
-        Column("account_name", "Ad account name; null when not requested.", "restricted"),
-        Column(
-            "campaign_id",
-            (
-                "Campaign id, an 18-digit number written as a JSON string (text: a double would "
-                "lose the last digits)."
-            ),
-            "internal",
-        ),
-        Column("campaign_name", "Campaign name as in Ads Manager at report time.", "public"),
-        Column(
-            "adset_id",
-            (
-                "Ad set id, an 18-digit number written as a JSON string (text: a double would "
-                "lose the last digits)."
-            ),
-            "internal",
-        ),
-        Column("adset_name", "Ad set name as in Ads Manager at report time.", "public"),
+        *_INSIGHT_COLUMNS,
         Column("ad_name", "Ad name as in Ads Manager at report time.", "public"),
-        Column(
-            "objective",
-            ("Objective of the row's campaign (e.g. `OUTCOME_TRAFFIC`); null when not requested."),
-            "internal",
-        ),
         Column(
             "spend",
             (
@@ -1098,59 +1073,6 @@ ad_insights_daily = Dataset(
                 "(not additive across days or ad sets)."
             ),
             "internal",
-        ),
-        Column(
-            "frequency",
-            (
-                "Average impressions per person reached (impressions / reach), decimal text, e.g."
-                " `1.016936`."
-            ),
-            "internal",
-        ),
-        Column(
-            "cpc",
-            (
-                "Cost per click in the account's currency (spend / clicks), decimal text; absent "
-                "when there were no clicks."
-            ),
-            "confidential",
-        ),
-        Column(
-            "cpm",
-            "Cost per 1,000 impressions in the account's currency, decimal text.",
-            "confidential",
-        ),
-        Column(
-            "cpp",
-            (
-                "Cost per 1,000 people reached in the account's currency, decimal text; null when"
-                " not requested."
-            ),
-            "confidential",
-        ),
-        Column(
-            "ctr",
-            (
-                "Click-through rate in percent (clicks / impressions x 100), decimal text: "
-                "`0.605602` means 0.6 %, not 60 %."
-            ),
-            "internal",
-        ),
-        Column(
-            "actions",
-            (
-                'Actions attributed to the ads as JSON array text, `[{"action_type": '
-                '"link_click", "value": "8"}, ...]` (counts as strings); null when not requested.'
-            ),
-            "internal",
-        ),
-        Column(
-            "cost_per_action_type",
-            (
-                'Cost per action as JSON array text, `[{"action_type": ..., "value": "<cost in '
-                "the account's currency>\"}]`; null when not requested."
-            ),
-            "confidential",
         ),
     ),
 )
