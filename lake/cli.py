@@ -25,6 +25,7 @@ from rich.table import Table
 from extract.runner import extract_command
 from lake.cli_options import JsonFlag, RootOption, console, emit, fail
 from lake.config import LakePaths
+from lake.contracts.cli import app as contracts_app
 from lake.errors import LakeError
 from lake.ingest import quarantine as quarantine_ops
 from lake.ingest.engine import FileOutcome, Ingestor, IngestSummary, LandingFile
@@ -45,6 +46,7 @@ landing_app = typer.Typer(help="Browse and search the landing store.", no_args_i
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(landing_app, name="landing")
 app.add_typer(sandbox_app, name="sandbox")
+app.add_typer(contracts_app, name="contracts")
 app.command("extract")(extract_command)
 warehouse_cli.register(app)
 

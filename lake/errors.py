@@ -39,5 +39,10 @@ class ContractError(LakeError):
         super().__init__(message, hint)
 
 
+class ContractDefinitionError(LakeError):
+    """A contract module contradicts itself (a column described twice or in no layout, an
+    unknown classification); raised when `lake/contracts/` is imported."""
+
+
 class LockedError(LakeError):
     """Another process holds the lock for the same work."""

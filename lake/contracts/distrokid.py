@@ -33,14 +33,48 @@ from lake.contracts._helpers import (
     type_name,
 )
 from lake.errors import ContractError
-from lake.ingest.contract import Csv, Dataset, Hook, Layout, ParseInput
+from lake.ingest.contract import (
+    NOT_NULL,
+    Column,
+    Csv,
+    Dataset,
+    Freshness,
+    Hook,
+    Layout,
+    ParseInput,
+    Source,
+)
 
 SOURCE = "distrokid"
+
+SOURCE_INFO = Source(
+    name=SOURCE,
+    title="DistroKid",
+    description=(
+        'DistroKid, the distributor: the "bank details" earnings export, landed from the '
+        "DistroKid site by `extract/distrokid.py` (or dropped by hand), validated and written to "
+        "the raw zone by `lake ingest`. Every raw column is text exactly as DistroKid wrote it."
+    ),
+    owner="label-ops",
+    freshness=Freshness(
+        warn_days=35,
+        error_days=70,
+        why=(
+            "DistroKid posts earnings monthly; an export older than that means the extract stopped."
+        ),
+    ),
+)
 
 _RESAVE_PAGE = (
     "the saved page's chart script is cut short or changed shape: re-run extract/distrokid.py "
     "to save the page again; if a fresh page fails the same way, DistroKid changed the page "
     "and lake/contracts/distrokid.py needs updating"
+)
+
+STATS_PAGES_FRESHNESS = Freshness(
+    warn_days=3,
+    error_days=7,
+    why="The stats pages are saved daily by the extractor, so they get a tighter freshness.",
 )
 
 # --- bank details (TSV) -----------------------------------------------------------------------
@@ -87,6 +121,66 @@ bank_details = Dataset(
         "Earnings (USD)": "decimal(18,8)",
     },
     primary_key=(),
+    # Despite its name the export holds no bank details and no payee: earnings per store,
+    # month, country and track. `Artist` is the released artist name (public).
+    schema=(
+        Column(
+            "Reporting Date",
+            "Day DistroKid reported the sale, `YYYY-MM-DD`.",
+            "internal",
+            tests=NOT_NULL,
+        ),
+        Column("Sale Month", "Month the sale happened, `YYYY-MM`.", "internal", tests=NOT_NULL),
+        Column("Store", "Store or platform name, e.g. `Spotify`, `YouTube (Ads)`.", "public"),
+        Column("Artist", "Artist name as released.", "public"),
+        Column("Title", "Track (or album) title as released.", "public"),
+        Column("ISRC", "International Standard Recording Code of the track.", "public"),
+        Column("UPC", "Universal Product Code of the release.", "public"),
+        Column("Quantity", "Units (streams, downloads, views) as text.", "internal"),
+        Column(
+            "Team Percentage",
+            "Share of the earnings paid to this account, in percent, as text.",
+            "confidential",
+        ),
+        Column("Song/Album", "Whether the row is for a `Song` or an `Album`.", "public"),
+        Column(
+            "Country of Sale",
+            "Two-letter country code of the sale (`OU` = other/unknown).",
+            "internal",
+        ),
+        Column(
+            "Songwriter Royalties Withheld",
+            "USD withheld for songwriter royalties, 8 decimals, as text.",
+            "confidential",
+        ),
+        Column(
+            "Earnings (USD)",
+            "Earnings in USD, 8 decimals, negative for corrections, as text.",
+            "confidential",
+            tests=NOT_NULL,
+        ),
+        Column(
+            "Date Inserted",
+            "When DistroKid added the row (16-column layout only; else null).",
+            "internal",
+        ),
+        Column(
+            "Source Type", "Kind of revenue source (16-column layout only; else null).", "internal"
+        ),
+        Column(
+            "Recoup (USD)",
+            "USD recouped against advances (16-column layout only; else null).",
+            "confidential",
+        ),
+        Column(
+            "_layout",
+            "{{ doc('raw_layout') }}",
+            "internal",
+            tests=(
+                {"accepted_values": {"arguments": {"values": ["v1_13_columns", "v2_16_columns"]}}},
+            ),
+        ),
+    ),
 )
 
 # --- daily-stats page: AmCharts.makeChart(...) ---------------------------------------------
@@ -200,6 +294,38 @@ streams_daily = Dataset(
     ),
     types={"category": "date:%Y-%m-%d", "value": "bigint"},
     primary_key=("chart", "category"),
+    schema=(
+        Column(
+            "chart",
+            (
+                "The amCharts chart the point comes from: `trendWeekly`, `trendMonthly`, "
+                "`trend60day` or `trend365day` (the page's windows; they overlap)."
+            ),
+            "internal",
+        ),
+        Column(
+            "category",
+            (
+                "The point's date, `YYYY-MM-DD`: the day, or the first day of its week or month "
+                "on the weekly and monthly charts."
+            ),
+            "internal",
+        ),
+        Column(
+            "value",
+            "Streams of the point across stores (the chart's `column-1`), an integer as text.",
+            "internal",
+        ),
+        Column(
+            "min_period",
+            (
+                "The chart's grain from its `categoryAxis.minPeriod`: `DD` (days), `WW` (weeks) "
+                "or `MM` (months); null when the chart does not say."
+            ),
+            "internal",
+        ),
+    ),
+    freshness=STATS_PAGES_FRESHNESS,
 )
 
 # --- Apple Music page: var chartData = {...} -----------------------------------------------
@@ -277,7 +403,14 @@ def parse_apple_breakdowns(inp: ParseInput) -> list[Record] | None:
     return [row for name in names for row in _series_points(inp, name, data[name])]
 
 
-def _apple_dataset(name: str, series: str, grain: str, field_type: str | None) -> Dataset:
+def _apple_dataset(
+    name: str,
+    series: str,
+    grain: str,
+    field_type: str | None,
+    schema: tuple[Column, ...],
+    freshness: Freshness,
+) -> Dataset:
     return Dataset(
         source=SOURCE,
         name=name,
@@ -291,16 +424,67 @@ def _apple_dataset(name: str, series: str, grain: str, field_type: str | None) -
         layouts=(Layout("chartdata_points", required=("series", "field", "value")),),
         types={"value": "bigint", **({"field": field_type} if field_type else {})},
         primary_key=("series", "field"),
+        schema=schema,
+        freshness=freshness,
     )
 
 
 apple_music_monthly = _apple_dataset(
-    "apple_music_monthly", "byMonth", "month (MM-YY)", "date:%m-%y"
+    "apple_music_monthly",
+    "byMonth",
+    "month (MM-YY)",
+    "date:%m-%y",
+    schema=(
+        Column(
+            "series",
+            "The `chartData` series the point comes from: always `byMonth` here.",
+            "internal",
+        ),
+        Column("field", "The month, written `MM-YY` (`11-25` = November 2025).", "internal"),
+        Column("value", "Apple Music streams of the point, an integer as text.", "internal"),
+    ),
+    freshness=STATS_PAGES_FRESHNESS,
 )
 # Weeks are written `WW/YY` (`36/24`): no strptime format reads a week without its weekday.
-apple_music_weekly = _apple_dataset("apple_music_weekly", "byWeek", "week (WW/YY)", None)
+apple_music_weekly = _apple_dataset(
+    "apple_music_weekly",
+    "byWeek",
+    "week (WW/YY)",
+    None,
+    schema=(
+        Column(
+            "series",
+            "The `chartData` series the point comes from: always `byWeek` here.",
+            "internal",
+        ),
+        Column(
+            "field",
+            "The week, written `WW/YY`: ISO week number and two-digit year (`47/25`).",
+            "internal",
+        ),
+        Column("value", "Apple Music streams of the point, an integer as text.", "internal"),
+    ),
+    freshness=STATS_PAGES_FRESHNESS,
+)
 apple_music_daily = _apple_dataset(
-    "apple_music_daily", "last365days", "day (YYYY-MM-DD)", "date:%Y-%m-%d"
+    "apple_music_daily",
+    "last365days",
+    "day (YYYY-MM-DD)",
+    "date:%Y-%m-%d",
+    schema=(
+        Column(
+            "series",
+            "The `chartData` series the point comes from: always `last365days` here.",
+            "internal",
+        ),
+        Column(
+            "field",
+            "The day, `YYYY-MM-DD`, within the last 365 days of the saved page.",
+            "internal",
+        ),
+        Column("value", "Apple Music streams of the point, an integer as text.", "internal"),
+    ),
+    freshness=STATS_PAGES_FRESHNESS,
 )
 
 apple_music_breakdowns = Dataset(
@@ -318,6 +502,40 @@ apple_music_breakdowns = Dataset(
     layouts=(Layout("chartdata_items", required=("series", "field", "value"), optional=("id",)),),
     types={"value": "bigint"},
     primary_key=("series", "field"),
+    schema=(
+        Column(
+            "series",
+            (
+                "The one-year breakdown the item belongs to: `tracks1year`, `albums1year`, "
+                "`country1year`, `devices1year`, `gender1year`, `age1year`, `sources1year`, "
+                "`listening1year`, `offline1year` or `types1year`."
+            ),
+            "internal",
+        ),
+        Column(
+            "field",
+            (
+                "The item as the page labels it: a track or album title, a country code, a device"
+                " (`Mobile`), a gender, an age bracket, a source, ..."
+            ),
+            "public",
+        ),
+        Column(
+            "value",
+            "Apple Music streams of the item over the last year, an integer as text.",
+            "internal",
+        ),
+        Column(
+            "id",
+            (
+                "The page's id of the item: DistroKid's track or album id for `tracks1year` and "
+                "`albums1year`, a small category code (`0`, `1`, ...) for the other breakdowns; "
+                "null where the page gives none (countries)."
+            ),
+            "internal",
+        ),
+    ),
+    freshness=STATS_PAGES_FRESHNESS,
 )
 
 DATASETS = [

@@ -42,9 +42,37 @@ from lake.contracts._helpers import (
     type_name,
 )
 from lake.errors import ContractError
-from lake.ingest.contract import Dataset, Hook, Layout, ParseInput
+from lake.ingest.contract import (
+    NOT_NULL,
+    Column,
+    Dataset,
+    Freshness,
+    Hook,
+    Layout,
+    ParseInput,
+    Source,
+)
 
 SOURCE = "linktree"
+
+SOURCE_INFO = Source(
+    name=SOURCE,
+    title="Linktree",
+    description=(
+        "Linktree, one profile's analytics: the admin's GraphQL responses captured from the "
+        "browser (`graphql_<YYYYMMDD_HHMMSS_micro>.json`, one per query), landed by "
+        "`extract/linktree.py` (or dropped by hand), split into datasets and written to the raw "
+        'zone by `lake ingest`. Field names are Linktree\'s (`{"total": N}` objects lifted to '
+        "`<field>_total`, `__typename` as `typename`); every value is text. The responses do not "
+        "name the account: land them with `--account` (the extractor does)."
+    ),
+    owner="label-marketing",
+    freshness=Freshness(
+        warn_days=3,
+        error_days=8,
+        why="The extractor captures daily; a week without a capture means it stopped.",
+    ),
+)
 PATTERN = "graphql_*.json"
 
 _WHAT = "the Linktree GraphQL response"
@@ -153,6 +181,7 @@ def _dataset(
     optional: tuple[str, ...] = (),
     types: dict[str, str] | None = None,
     primary_key: tuple[str, ...] = (),
+    schema: tuple[Column, ...] = (),
 ) -> Dataset:
     return Dataset(
         source=SOURCE,
@@ -163,6 +192,7 @@ def _dataset(
         layouts=(Layout("graphql_v1", required=required, optional=(*optional, "typename")),),
         types=types or {},
         primary_key=primary_key,
+        schema=schema,
     )
 
 
@@ -184,6 +214,19 @@ overview_daily = _dataset(
         **_RATE,
     },
     primary_key=("date",),
+    schema=(
+        Column("date", "The day, `YYYY-MM-DD`.", "internal", tests=NOT_NULL),
+        Column("totalViews", "Profile views that day, as text.", "internal", tests=NOT_NULL),
+        Column("totalClicks", "Link clicks that day, as text.", "internal", tests=NOT_NULL),
+        Column("uniqueViews", "Unique visitors that day, as text.", "internal"),
+        Column("uniqueClicks", "Unique clickers that day, as text.", "internal"),
+        Column(
+            "clickThroughRate",
+            "Clicks / views as Linktree reports it (can exceed 1), as text.",
+            "internal",
+        ),
+        Column("typename", "GraphQL `__typename` of the object.", "internal"),
+    ),
 )
 
 links = _dataset(
@@ -195,6 +238,14 @@ links = _dataset(
     optional=("breakdown",),
     types={"clicks_total": "bigint"},
     primary_key=("id",),
+    schema=(
+        Column("id", "Linktree's link id (digits), as text.", "public", tests=NOT_NULL),
+        Column(
+            "clicks_total", "Clicks over the capture's window, as text.", "internal", tests=NOT_NULL
+        ),
+        Column("breakdown", "Per-link breakdown, JSON text (null so far).", "internal"),
+        Column("typename", "GraphQL `__typename` of the object.", "internal"),
+    ),
 )
 
 socials = _dataset(
@@ -206,6 +257,21 @@ socials = _dataset(
     optional=("date", "views_total"),
     types={"date": _DATE, **_COUNTS},
     primary_key=("name",),
+    schema=(
+        Column(
+            "name", "The social icon, e.g. `instagram`, `email_address`.", "public", tests=NOT_NULL
+        ),
+        Column(
+            "clicks_total", "Clicks over the capture's window, as text.", "internal", tests=NOT_NULL
+        ),
+        Column("date", "Always null on these rows.", "internal"),
+        Column(
+            "views_total",
+            "The profile's views over the window (the same on every row), as text.",
+            "internal",
+        ),
+        Column("typename", "GraphQL `__typename` of the object.", "internal"),
+    ),
 )
 
 socials_daily = _dataset(
@@ -217,6 +283,17 @@ socials_daily = _dataset(
     optional=("views_total",),
     types={"date": _DATE, **_COUNTS},
     primary_key=("name", "date"),
+    schema=(
+        Column("date", "The day, `YYYY-MM-DD`.", "internal", tests=NOT_NULL),
+        Column("name", "The social icon.", "public", tests=NOT_NULL),
+        Column("clicks_total", "Clicks on the icon that day, as text.", "internal", tests=NOT_NULL),
+        Column(
+            "views_total",
+            "The profile's views over the whole window, repeated on every row, as text.",
+            "internal",
+        ),
+        Column("typename", "GraphQL `__typename` of the object.", "internal"),
+    ),
 )
 
 lifetime = _dataset(
@@ -237,7 +314,35 @@ lifetime = _dataset(
         **dict.fromkeys(("clicks_profile", "clicks_socials", "subscribers_total"), "bigint"),
         **_RATE,
     },
+    schema=(
+        Column("views_total", "Lifetime profile views, as text.", "internal", tests=NOT_NULL),
+        Column("clicks_total", "Lifetime clicks, as text.", "internal", tests=NOT_NULL),
+        Column("clicks_profile", "Lifetime clicks on the profile's links, as text.", "internal"),
+        Column("clicks_socials", "Lifetime clicks on social icons, as text.", "internal"),
+        Column("subscribers_total", "Lifetime subscribers, as text.", "internal"),
+        Column(
+            "clickThroughRate",
+            "Clicks / views as Linktree reports it (can exceed 1), as text.",
+            "internal",
+        ),
+        Column("payments", "Payments, JSON text (an empty list so far).", "confidential"),
+        Column("typename", "GraphQL `__typename` of the object.", "internal"),
+    ),
 )
+
+_AUDIENCE_COLUMNS: tuple[Column, ...] = (
+    Column("views_total", "Views over the capture's window, as text.", "internal", tests=NOT_NULL),
+    Column(
+        "clicks_total", "Clicks over the capture's window, as text.", "internal", tests=NOT_NULL
+    ),
+    Column(
+        "clickThroughRate",
+        "Clicks / views as Linktree reports it (can exceed 1), as text.",
+        "internal",
+    ),
+    Column("typename", "GraphQL `__typename` of the object.", "internal"),
+)
+
 
 cities = _dataset(
     "cities",
@@ -250,6 +355,12 @@ cities = _dataset(
     required=("name", "countryCode", "views_total", "clicks_total"),
     optional=("coordinates", "clickThroughRate"),
     types={**_COUNTS, **_RATE},
+    schema=(
+        Column("name", "City name (`Unknown` when Linktree cannot tell; may be null).", "internal"),
+        Column("countryCode", "ISO country code (may be null).", "internal"),
+        Column("coordinates", "Latitude and longitude as a JSON list of two strings.", "internal"),
+        *_AUDIENCE_COLUMNS,
+    ),
 )
 
 countries = _dataset(
@@ -261,6 +372,11 @@ countries = _dataset(
     optional=("clickThroughRate",),
     types={**_COUNTS, **_RATE},
     primary_key=("countryCode",),
+    schema=(
+        Column("name", "Country name.", "public", tests=NOT_NULL),
+        Column("countryCode", "ISO 3166-1 alpha-2 country code.", "public", tests=NOT_NULL),
+        *_AUDIENCE_COLUMNS,
+    ),
 )
 
 referrers = _dataset(
@@ -272,6 +388,10 @@ referrers = _dataset(
     optional=("clickThroughRate",),
     types={**_COUNTS, **_RATE},
     primary_key=("name",),
+    schema=(
+        Column("name", "Referrer, e.g. `Tiktok`, `Instagram`, `Direct`.", "public", tests=NOT_NULL),
+        *_AUDIENCE_COLUMNS,
+    ),
 )
 
 devices = _dataset(
@@ -283,6 +403,10 @@ devices = _dataset(
     optional=("clickThroughRate",),
     types={**_COUNTS, **_RATE},
     primary_key=("name",),
+    schema=(
+        Column("name", "Device class: mobile, desktop, tablet or other.", "public", tests=NOT_NULL),
+        *_AUDIENCE_COLUMNS,
+    ),
 )
 
 subscribers_daily = _dataset(
@@ -298,6 +422,16 @@ subscribers_daily = _dataset(
         **dict.fromkeys(("subscribersTotal", "subscribersClicks", "dailyTotal"), "bigint"),
     },
     primary_key=("channel", "date"),
+    schema=(
+        Column("channel", "all, email or sms (set by the contract).", "internal", tests=NOT_NULL),
+        Column("date", "The day, `YYYY-MM-DD`.", "internal", tests=NOT_NULL),
+        Column("subscribersTotal", "Subscribers that day, as text.", "internal", tests=NOT_NULL),
+        Column("subscribersClicks", "Clicks by subscribers that day, as text.", "internal"),
+        Column("dailyTotal", "Daily total as Linktree reports it, as text.", "internal"),
+        Column("notifications", "Notifications sent, JSON text.", "internal"),
+        Column("interval", "The query's grain (`DAILY`).", "internal"),
+        Column("typename", "GraphQL `__typename` of the object.", "internal"),
+    ),
 )
 
 link_titles = _dataset(
@@ -309,6 +443,13 @@ link_titles = _dataset(
     optional=("active", "modifiers_thumbnailUrl"),
     types={"active": "boolean"},
     primary_key=("id",),
+    schema=(
+        Column("id", "Linktree's link id (digits), as text.", "public", tests=NOT_NULL),
+        Column("title", "The link's title.", "public", tests=NOT_NULL),
+        Column("active", "Whether the link is shown (`true`/`false`).", "public"),
+        Column("modifiers_thumbnailUrl", "The link's thumbnail image URL.", "public"),
+        Column("typename", "GraphQL `__typename` of the object.", "internal"),
+    ),
 )
 
 DATASETS = [

@@ -14,9 +14,26 @@ Path through the lake: `extract/spotify.py` -> `landing/spotify/<batch>/` ->
 
 from __future__ import annotations
 
-from lake.ingest.contract import Csv, Dataset, Layout
+from lake.ingest.contract import NOT_NULL, Column, Csv, Dataset, Freshness, Layout, Source
 
 SOURCE = "spotify"
+
+SOURCE_INFO = Source(
+    name=SOURCE,
+    title="Spotify",
+    description=(
+        "Spotify for Artists, one artist's downloads: the audience timeline, the all-time songs "
+        "table and each song's timeline (CSV with a UTF-8 BOM, the artist only in the file name),"
+        " landed by `extract/spotify.py` (or dropped by hand), validated and written to the raw "
+        "zone by `lake ingest`. Every raw column is text exactly as Spotify wrote it."
+    ),
+    owner="label-marketing",
+    freshness=Freshness(
+        warn_days=3,
+        error_days=8,
+        why="The extractor runs daily; a week without a new download means it stopped.",
+    ),
+)
 
 audience_timeline = Dataset(
     source=SOURCE,
@@ -36,6 +53,12 @@ audience_timeline = Dataset(
         "followers": "bigint",
     },
     primary_key=("date",),
+    schema=(
+        Column("date", "The day, `YYYY-MM-DD`.", "internal", tests=NOT_NULL),
+        Column("listeners", "Listeners that day, as text.", "internal", tests=NOT_NULL),
+        Column("streams", "Streams that day, as text.", "internal", tests=NOT_NULL),
+        Column("followers", "Followers on that day, as text.", "internal", tests=NOT_NULL),
+    ),
 )
 
 songs = Dataset(
@@ -57,6 +80,13 @@ songs = Dataset(
     },
     # Two songs of one artist may share a title (a remaster): the release date tells them apart.
     primary_key=("song", "release_date"),
+    schema=(
+        Column("song", "The song's title.", "public", tests=NOT_NULL),
+        Column("listeners", "All-time listeners, as text.", "internal", tests=NOT_NULL),
+        Column("streams", "All-time streams, as text.", "internal", tests=NOT_NULL),
+        Column("saves", "All-time saves, as text.", "internal", tests=NOT_NULL),
+        Column("release_date", "Release date, `YYYY-MM-DD`.", "public", tests=NOT_NULL),
+    ),
 )
 
 # A Spotify track id: 22 base-62 characters. The song pattern spells it out so that an artist
@@ -86,6 +116,20 @@ song_timeline = Dataset(
         "saves": "bigint",
     },
     primary_key=("date",),
+    schema=(
+        Column("date", "The day, `YYYY-MM-DD`.", "internal", tests=NOT_NULL),
+        Column("streams", "The song's streams that day, as text.", "internal", tests=NOT_NULL),
+        Column("listeners", "The song's listeners that day, as text.", "internal", tests=NOT_NULL),
+        Column("saves", "Saves of the song that day, as text.", "internal", tests=NOT_NULL),
+        Column(
+            "_landing_metadata",
+            (
+                "{{ doc('raw_landing_metadata') }} Here `account` names the artist, and "
+                "`spotify_track_id` and `song_title` the song (set by the extractor)."
+            ),
+            "confidential",
+        ),
+    ),
 )
 
 DATASETS = [audience_timeline, songs, song_timeline]

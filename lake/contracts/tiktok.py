@@ -23,9 +23,36 @@ from __future__ import annotations
 
 from lake.contracts._helpers import Record, load_json, public_keys, require_record, type_name
 from lake.errors import ContractError
-from lake.ingest.contract import Csv, Dataset, Hook, Layout, ParseInput
+from lake.ingest.contract import (
+    NOT_NULL,
+    Column,
+    Csv,
+    Dataset,
+    Freshness,
+    Hook,
+    Layout,
+    ParseInput,
+    Source,
+)
 
 SOURCE = "tiktok"
+
+SOURCE_INFO = Source(
+    name=SOURCE,
+    title="TikTok",
+    description=(
+        "TikTok Studio, one account's analytics: the 'Overview' export (a zip holding "
+        "`Overview.csv`, dates without a year) and per-video stats (JSON, sandbox layout), landed"
+        " by `extract/tiktok.py` (or dropped by hand), validated and written to the raw zone by "
+        "`lake ingest`. Every raw column is text exactly as TikTok wrote it."
+    ),
+    owner="label-marketing",
+    freshness=Freshness(
+        warn_days=3,
+        error_days=8,
+        why="The extractor runs daily; a week without a new export means it stopped.",
+    ),
+)
 
 overview = Dataset(
     source=SOURCE,
@@ -54,6 +81,19 @@ overview = Dataset(
         "Shares": "bigint",
     },
     primary_key=("Date",),
+    schema=(
+        Column(
+            "Date",
+            "Day of the window without a year, e.g. `May 28`, `February 29`.",
+            "internal",
+            tests=NOT_NULL,
+        ),
+        Column("Video Views", "Video views that day, as text.", "internal", tests=NOT_NULL),
+        Column("Profile Views", "Profile views that day, as text.", "internal", tests=NOT_NULL),
+        Column("Likes", "Likes that day, as text.", "internal", tests=NOT_NULL),
+        Column("Comments", "Comments that day, as text.", "internal", tests=NOT_NULL),
+        Column("Shares", "Shares that day, as text.", "internal", tests=NOT_NULL),
+    ),
 )
 
 _VIDEO_FIX = (
@@ -112,6 +152,24 @@ video_stats = Dataset(
         "duration": "bigint",
     },
     primary_key=("id",),
+    schema=(
+        Column("id", "The video id, a 19-digit string.", "public", tests=NOT_NULL),
+        Column(
+            "create_time",
+            "When the video was posted, Unix seconds as text.",
+            "public",
+            tests=NOT_NULL,
+        ),
+        Column("views", "Views to date, as text.", "internal", tests=NOT_NULL),
+        Column("likes", "Likes to date, as text.", "internal", tests=NOT_NULL),
+        Column("comments", "Comments to date, as text.", "internal", tests=NOT_NULL),
+        Column("shares", "Shares to date, as text.", "internal", tests=NOT_NULL),
+        Column("desc", "The caption (with hashtags).", "public"),
+        Column("duration", "Length in seconds, as text.", "public"),
+        Column("title", "The video's title, when it has one.", "public"),
+        Column("share_url", "Public link to the video.", "public"),
+        Column("cover_image_url", "Link to the cover image.", "public"),
+    ),
 )
 
 DATASETS = [overview, video_stats]

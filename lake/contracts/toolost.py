@@ -22,9 +22,39 @@ Path through the lake: `extract/toolost.py` -> `landing/toolost/<batch>/` ->
 from __future__ import annotations
 
 from lake.contracts._helpers import Record, load_json, require_object
-from lake.ingest.contract import Csv, Dataset, Hook, Json, Layout, ParseInput
+from lake.ingest.contract import (
+    Column,
+    Csv,
+    Dataset,
+    Freshness,
+    Hook,
+    Json,
+    Layout,
+    ParseInput,
+    Source,
+)
 
 SOURCE = "toolost"
+
+SOURCE_INFO = Source(
+    name=SOURCE,
+    title="TooLost",
+    description=(
+        "TooLost, the distributor: its analytics API responses for Spotify and Apple Music, one "
+        "JSON file per platform and run, landed by `extract/toolost.py` and split by `lake "
+        "ingest` into one raw dataset per array; and the portal's monthly sales statements "
+        "(`toolost_sales_<YYYY-MM>.csv`, dataset `sales`). Raw values are text as written "
+        "(Spotify counts are strings, Apple stream counts integers, Shazam counts strings). The "
+        "account a file belongs to is the landing metadata's `account` (the file names do not "
+        "carry it)."
+    ),
+    owner="label-ops",
+    freshness=Freshness(
+        warn_days=3,
+        error_days=7,
+        why="Pulled daily: three days without a response means the session or the extract broke.",
+    ),
+)
 SPOTIFY_FILES = "toolost_spotify_*.json"
 APPLE_FILES = "toolost_apple_*.json"
 
@@ -37,7 +67,9 @@ _REFETCH = (
 _DATE = "date:%Y-%m-%d"
 
 
-def _daily(name: str, pattern: str, path: str, description: str) -> Dataset:
+def _daily(
+    name: str, pattern: str, path: str, description: str, schema: tuple[Column, ...]
+) -> Dataset:
     """A `[{"date": "YYYY-MM-DD", "streams": N}, ...]` array of one response."""
     return Dataset(
         source=SOURCE,
@@ -48,6 +80,7 @@ def _daily(name: str, pattern: str, path: str, description: str) -> Dataset:
         layouts=(Layout("date_streams", required=("date", "streams")),),
         types={"date": _DATE, "streams": "bigint"},
         primary_key=("date",),
+        schema=schema,
     )
 
 
@@ -57,6 +90,19 @@ spotify_streams = _daily(
     "$.streams",
     "Spotify streams per day across the catalogue (`streams[]` of the TooLost Spotify "
     "response). Counts are JSON strings; dates come unordered.",
+    schema=(
+        Column(
+            "date", "The day, `YYYY-MM-DD`; the response's array is not in date order.", "internal"
+        ),
+        Column(
+            "streams",
+            (
+                "Spotify streams that day across the catalogue, an integer as text (a JSON string"
+                " in the response)."
+            ),
+            "internal",
+        ),
+    ),
 )
 
 spotify_discovery = Dataset(
@@ -72,6 +118,22 @@ spotify_discovery = Dataset(
     layouts=(Layout("date_streams_fees", required=("date", "streams", "fees")),),
     types={"date": _DATE, "streams": "bigint", "fees": "decimal(18,8)"},
     primary_key=("date",),
+    schema=(
+        Column("date", "The month's first day, `YYYY-MM-01`.", "internal"),
+        Column(
+            "streams",
+            (
+                "Streams Discovery Mode brought that month, an integer as text (a JSON string in "
+                "the response)."
+            ),
+            "internal",
+        ),
+        Column(
+            "fees",
+            ("Discovery Mode fee charged for the month in USD, a decimal with 8 places as text."),
+            "confidential",
+        ),
+    ),
 )
 
 apple_streams = _daily(
@@ -80,6 +142,19 @@ apple_streams = _daily(
     "$.totalStreams",
     "Apple Music streams per day across the catalogue (`totalStreams[]` of the TooLost Apple "
     "response). Counts are JSON integers here, unlike Spotify's.",
+    schema=(
+        Column(
+            "date", "The day, `YYYY-MM-DD`; the response's array is not in date order.", "internal"
+        ),
+        Column(
+            "streams",
+            (
+                "Apple Music streams that day across the catalogue, an integer as text (a JSON "
+                "integer in the response)."
+            ),
+            "internal",
+        ),
+    ),
 )
 
 apple_shazam = _daily(
@@ -88,6 +163,19 @@ apple_shazam = _daily(
     "$.totalShazam",
     "Shazam recognitions per day (`totalShazam[]` of the TooLost Apple response). The count "
     "sits under the key `streams` and is a JSON string.",
+    schema=(
+        Column(
+            "date", "The day, `YYYY-MM-DD`; the response's array is not in date order.", "internal"
+        ),
+        Column(
+            "streams",
+            (
+                "Shazam recognitions that day (TooLost keeps the key `streams`), an integer as "
+                "text (a JSON string in the response)."
+            ),
+            "internal",
+        ),
+    ),
 )
 
 apple_tracks = Dataset(
@@ -108,6 +196,17 @@ apple_tracks = Dataset(
     ),
     types={"streams": "bigint"},
     primary_key=("isrc",),
+    schema=(
+        Column("isrc", "The track's ISRC (12 characters).", "public"),
+        Column(
+            "streams",
+            "Apple Music streams of the track over the response's window, an integer as text.",
+            "internal",
+        ),
+        Column("track", "Track title as released.", "public"),
+        Column("release", "Title of the release the track is on.", "public"),
+        Column("cover", "URL of the release's cover artwork on TooLost's storage.", "public"),
+    ),
 )
 
 apple_countries = Dataset(
@@ -122,6 +221,17 @@ apple_countries = Dataset(
     layouts=(Layout("country_streams", required=("country", "streams")),),
     types={"streams": "bigint"},
     primary_key=("country",),
+    schema=(
+        Column("country", "Country, ISO 3166-1 alpha-2 (e.g. `US`).", "internal"),
+        Column(
+            "streams",
+            (
+                "Apple Music streams from the country over the response's window, an integer as "
+                "text."
+            ),
+            "internal",
+        ),
+    ),
 )
 
 
@@ -147,6 +257,17 @@ apple_summary = Dataset(
     layouts=(Layout("stream_total", required=("streamTotal",)),),
     types={"streamTotal": "bigint"},
     primary_key=(),
+    schema=(
+        Column(
+            "streamTotal",
+            (
+                "Apple Music streams over the response's window across the catalogue, an integer "
+                "as text; equals the sums of `apple_streams`, `apple_tracks` and "
+                "`apple_countries` of the same file."
+            ),
+            "internal",
+        ),
+    ),
 )
 
 SALES_COLUMNS = (
@@ -191,6 +312,55 @@ sales = Dataset(
         "Net Earnings": "decimal(18,8)",
     },
     primary_key=("Reporting Month", "Sale Month", "Store", "Country", "ISRC"),
+    schema=(
+        Column("Reporting Month", "The statement's month, `YYYY-MM`.", "internal"),
+        Column(
+            "Sale Month",
+            (
+                "Month the streams or sales happened, `YYYY-MM`, one to three months before the "
+                "reporting month."
+            ),
+            "internal",
+        ),
+        Column("Store", "The store (DSP), e.g. `Spotify`, `Apple Music`.", "public"),
+        Column("Country", "Country of the sale, ISO 3166-1 alpha-2 (e.g. `US`).", "internal"),
+        Column("Artist", "Artist name as released.", "public"),
+        Column("Release", "Release (album or single) title as released.", "public"),
+        Column("Track Title", "Track title as released.", "public"),
+        Column(
+            "ISRC",
+            "The track's ISRC; TooLost may write it with hyphens (`QT-NI9-25-02472`).",
+            "public",
+        ),
+        Column("UPC", "The release's UPC, 12 digits, as text (keeps leading zeros).", "public"),
+        Column("Quantity", "Streams or units sold, an integer as text.", "internal"),
+        Column(
+            "Currency",
+            "Currency of the row's earnings, `EUR` or `USD` (the store's currency, per row).",
+            "internal",
+        ),
+        Column(
+            "Gross Earnings",
+            (
+                "Earnings before TooLost's fee in the row's currency, a decimal with 8 places as "
+                "text."
+            ),
+            "confidential",
+        ),
+        Column(
+            "Net Earnings",
+            (
+                "Earnings after TooLost's fee in the row's currency, a decimal with 8 places as "
+                "text: what the label is paid."
+            ),
+            "confidential",
+        ),
+    ),
+    freshness=Freshness(
+        warn_days=45,
+        error_days=75,
+        why="statements are published monthly (on the 15th of the next month)",
+    ),
 )
 
 DATASETS = [

@@ -24,9 +24,39 @@ from typing import Any
 
 from lake.contracts._helpers import Record, load_json, type_name
 from lake.errors import ContractError
-from lake.ingest.contract import Csv, Dataset, Hook, Layout, ParseInput
+from lake.ingest.contract import (
+    Column,
+    Csv,
+    Dataset,
+    Freshness,
+    Hook,
+    Layout,
+    ParseInput,
+    Source,
+    warn_unless,
+)
 
 SOURCE = "youtube"
+
+SOURCE_INFO = Source(
+    name=SOURCE,
+    title="YouTube",
+    description=(
+        'YouTube: the YouTube Studio analytics download ("Table data.csv") and YouTube Analytics '
+        "API reports (`youtubeAnalytics#resultTable` JSON), landed by `extract/youtube.py` or by "
+        "hand and written to the raw zone by `lake ingest`. Raw values are text as written. The "
+        "channel a file belongs to is the landing metadata's `account` (the file names do not "
+        "carry it)."
+    ),
+    owner="label-marketing",
+    freshness=Freshness(
+        warn_days=8,
+        error_days=15,
+        why=(
+            "Reports are pulled weekly at least; a fortnight without one means the extract stopped."
+        ),
+    ),
+)
 
 # --- Studio "Table data.csv" ----------------------------------------------------------------
 
@@ -69,6 +99,72 @@ table_data = Dataset(
         "Your estimated revenue (USD)": "double",
     },
     primary_key=("Content",),
+    schema=(
+        Column(
+            "Content",
+            (
+                "The video id (11 characters), or `Total` on the first data row (the channel's "
+                "totals, which staging drops)."
+            ),
+            "internal",
+        ),
+        Column("Video title", "Title of the video; empty on the `Total` row.", "public"),
+        Column(
+            "Video publish time",
+            (
+                "Publish date written `Jun 14, 2024` (English month abbreviation, day, year); "
+                "empty on the `Total` row."
+            ),
+            "public",
+        ),
+        Column("Views", "Views in the window picked in Studio, an integer as text.", "internal"),
+        Column(
+            "Watch time (hours)",
+            "Watch time in hours, decimal text with a dot (`1008.4536`).",
+            "internal",
+        ),
+        Column(
+            "Subscribers",
+            (
+                "Net subscribers (gained minus lost) in the window, an integer as text; can be "
+                "negative."
+            ),
+            "internal",
+        ),
+        Column("Impressions", "Thumbnail impressions on YouTube, an integer as text.", "internal"),
+        Column(
+            "Impressions click-through rate (%)",
+            (
+                "Views from impressions per impression in percent, two decimals as text (`5.25` ="
+                " 5.25 %)."
+            ),
+            "internal",
+        ),
+        Column(
+            "Duration",
+            (
+                "Video length in seconds, an integer as text; only when the column was added in "
+                "Studio."
+            ),
+            "internal",
+        ),
+        Column(
+            "Average view duration",
+            (
+                "Average watch time per view as Studio writes it, `H:MM:SS`; only when the column"
+                " was added in Studio."
+            ),
+            "internal",
+        ),
+        Column(
+            "Your estimated revenue (USD)",
+            (
+                "Estimated net revenue in USD, decimal text; only for monetised channels that "
+                "added the column."
+            ),
+            "confidential",
+        ),
+    ),
 )
 
 # --- Analytics API report -------------------------------------------------------------------
@@ -186,6 +282,128 @@ analytics_report = Dataset(
         **dict.fromkeys(_RATE_METRICS, "double"),
     },
     primary_key=(),
+    schema=(
+        Column(
+            "day",
+            "Dimension `day`: the day, `YYYY-MM-DD`; null unless the report has it.",
+            "internal",
+        ),
+        Column(
+            "month",
+            "Dimension `month`: the month, `YYYY-MM`; null unless the report has it.",
+            "internal",
+        ),
+        Column(
+            "video",
+            "Dimension `video`: the video id (11 characters); null unless the report has it.",
+            "internal",
+        ),
+        Column(
+            "country",
+            (
+                "Dimension `country`: ISO 3166-1 alpha-2 code (`ZZ` = unknown); null unless the "
+                "report has it."
+            ),
+            "internal",
+        ),
+        Column(
+            "insightTrafficSourceType",
+            (
+                "Dimension: how viewers found the video (`YT_SEARCH`, `SUGGESTED`, `EXT_URL`, "
+                "`BROWSE`, ...); no staging model reads it yet."
+            ),
+            "internal",
+        ),
+        Column(
+            "deviceType",
+            (
+                "Dimension: `MOBILE`, `DESKTOP`, `TABLET`, `TV`, `GAME_CONSOLE` or "
+                "`UNKNOWN_PLATFORM`; no staging model reads it yet."
+            ),
+            "internal",
+        ),
+        Column(
+            "ageGroup",
+            (
+                "Dimension: viewer age bracket (`age13-17`, `age18-24`, ... `age65-`); no staging"
+                " model reads it yet."
+            ),
+            "internal",
+        ),
+        Column(
+            "gender",
+            "Dimension: `female`, `male` or `user_specified`; no staging model reads it yet.",
+            "internal",
+        ),
+        Column(
+            "subscribedStatus",
+            ("Dimension: `SUBSCRIBED` or `UNSUBSCRIBED` viewers; no staging model reads it yet."),
+            "internal",
+        ),
+        Column(
+            "creatorContentType",
+            (
+                "Dimension: `VIDEO_ON_DEMAND`, `SHORTS`, `LIVE_STREAM` or `STORY`; no staging "
+                "model reads it yet."
+            ),
+            "internal",
+        ),
+        Column("views", "Metric: views, an integer as text.", "internal"),
+        Column(
+            "estimatedMinutesWatched", "Metric: minutes watched, an integer as text.", "internal"
+        ),
+        Column(
+            "averageViewDuration",
+            "Metric: average view length in seconds, an integer as text.",
+            "internal",
+        ),
+        Column("subscribersGained", "Metric: subscribers gained, an integer as text.", "internal"),
+        Column("subscribersLost", "Metric: subscribers lost, an integer as text.", "internal"),
+        Column("likes", "Metric: likes, an integer as text.", "internal"),
+        Column("dislikes", "Metric: dislikes, an integer as text.", "internal"),
+        Column("comments", "Metric: comments, an integer as text.", "internal"),
+        Column("shares", "Metric: shares, an integer as text.", "internal"),
+        Column(
+            "videoThumbnailImpressions",
+            "Metric: thumbnail impressions, an integer as text.",
+            "internal",
+        ),
+        Column(
+            "averageViewPercentage",
+            "Metric: average share of the video watched per view, in percent, decimal text.",
+            "internal",
+        ),
+        Column(
+            "videoThumbnailImpressionsClickRate",
+            ("Metric: views per thumbnail impression in percent, decimal text (`5.63` = 5.63 %)."),
+            "internal",
+        ),
+        Column(
+            "viewerPercentage",
+            (
+                "Metric: share of logged-in viewers in the row's demographic group, in percent, "
+                "decimal text (only with ageGroup/gender)."
+            ),
+            "internal",
+        ),
+        Column(
+            "estimatedRevenue",
+            "Metric: estimated net revenue in USD, decimal text (needs the monetary scope).",
+            "confidential",
+        ),
+    ),
+    tests=(
+        warn_unless(
+            "source_youtube_analytics_report__one_dimension",
+            "(day is not null)::int + (month is not null)::int + (video is not null)::int"
+            ' + (country is not null)::int = 1 and coalesce("insightTrafficSourceType",'
+            ' "deviceType", "ageGroup", gender, "subscribedStatus", "creatorContentType")'
+            " is null",
+            "Warns on rows of reports with several dimensions (e.g. day and video) or "
+            "dimensions other than day, month, video and country: no staging model reads them "
+            "yet (each staging model reads the reports of exactly one dimension).",
+        ),
+    ),
 )
 
 DATASETS = [table_data, analytics_report]

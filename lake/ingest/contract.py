@@ -7,6 +7,12 @@ inside a zip), how to read them (a `Format`), which columns must be there (one o
 
 Raw keeps every value as text exactly as the source wrote it; `types` are checked, not
 applied: a row whose value does not parse goes to the rejects table, the rest land.
+
+The contract is also the one place where a dataset is described: each column's description,
+classification and dbt tests (`Column`, in `Dataset.schema`), the dataset's retention class,
+and the dbt source around it (`Source`: description, owner, freshness). The dbt sources YAML
+(`models/staging/<source>/_<source>__sources.yml`) is generated from them by
+`lake contracts sources` (`lake/contracts/sources_yaml.py`); never edit it by hand.
 """
 
 from __future__ import annotations
@@ -15,9 +21,11 @@ import fnmatch
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, Literal, get_args
 
 import pyarrow as pa
+
+from lake.errors import ContractDefinitionError
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,81 @@ class Layout:
         return self.required + self.optional
 
 
+Classification = Literal["public", "internal", "confidential", "restricted"]
+"""Who may see a column's values:
+- `public`: published by the platform or the label anyway (titles, ISRCs, release dates);
+- `internal`: the label's own numbers and ids (streams, spend, file lineage);
+- `confidential`: business-sensitive (earnings, contracts' terms, free text an account holder
+  wrote, landing metadata naming accounts);
+- `restricted`: personal data, values about a real, identifiable person (names of real people
+  who are not public artists, e-mail addresses, bank details). Masked before publishing."""
+
+CLASSIFICATIONS: tuple[str, ...] = get_args(Classification)
+
+Retention = Literal["raw_default", "personal_data", "llm_payload"]
+"""How long a dataset's raw files and rows are kept (declared here; not yet enforced by code):
+- `raw_default`: for the life of the lake (raw is immutable; superseded exports stay);
+- `personal_data`: holds `restricted` columns: erasure requests apply to its raw rows, and
+  copies past retention are masked before archiving;
+- `llm_payload`: prompts and responses of LLM agents (the shop domain): kept 90 days, then
+  only their metadata."""
+
+RETENTION_CLASSES: tuple[str, ...] = get_args(Retention)
+
+ColumnTest = str | Mapping[str, Any]
+"""A dbt data test on a column, written as in dbt's YAML: `"not_null"`, or
+`{"accepted_values": {"arguments": {"values": [...]}}}`."""
+
+NOT_NULL: tuple[ColumnTest, ...] = ("not_null",)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One raw column: what it holds, who may see it, the type its text must parse as (None:
+    any text) and the dbt tests on the raw column (`NOT_NULL` for the usual one)."""
+
+    name: str
+    description: str
+    classification: Classification
+    type: TypeSpec | None = None
+    tests: tuple[ColumnTest, ...] = ()
+
+
+def warn_unless(name: str, expression: str, description: str) -> dict[str, Any]:
+    """A raw table test (for `Dataset.tests`): warns on rows where `expression` is not true."""
+    return {
+        "expression_is_true": {
+            "name": name,
+            "description": description,
+            "arguments": {"expression": expression},
+            "config": {"severity": "warn"},
+        }
+    }
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """dbt source freshness in days since the newest `_ingested_at`; `why` says how the
+    thresholds follow from the extractor's schedule (rendered as a comment)."""
+
+    warn_days: int
+    error_days: int
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    """The dbt source of one contract module: `SOURCE_INFO` beside its `DATASETS`."""
+
+    name: str
+    title: str
+    """The platform as people write it ("DistroKid"), for generated descriptions."""
+    description: str
+    owner: str
+    freshness: Freshness
+    loader: str = "lake ingest"
+
+
 # Type names `types` accepts: a DuckDB type (checked with TRY_CAST) or a date/time with its
 # strptime format, written "date:%Y-%m" or "timestamp:%Y-%m-%dT%H:%M:%S%z".
 TypeSpec = str
@@ -115,6 +198,28 @@ class Dataset:
     primary_key: tuple[str, ...] = ()
     member: str | None = None
     """For zip archives: a glob on member names; the file must hold at least one."""
+    schema: tuple[Column, ...] = ()
+    """Every raw column the layouts know, described (lineage columns are added by the YAML
+    generator; declare one here only to override its description or tests)."""
+    retention: Retention = "raw_default"
+    freshness: Freshness | None = None
+    """Overrides the source's freshness for this dataset."""
+    tests: tuple[Mapping[str, Any], ...] = ()
+    """Extra dbt data tests on the raw table, as in dbt's YAML (each with a `name`)."""
+
+    def __post_init__(self) -> None:
+        if not self.schema:
+            return
+        _check_schema(self)
+        declared = {c.name: c.type for c in self.schema if c.type is not None}
+        both = sorted(set(declared) & set(self.types))
+        if both:
+            raise ContractDefinitionError(
+                f"{self.key}: the type of {', '.join(both)} is declared twice (in `types` and "
+                "in its `Column`)",
+                "keep it in the Column only",
+            )
+        object.__setattr__(self, "types", {**declared, **self.types})
 
     @property
     def key(self) -> str:
@@ -128,6 +233,13 @@ class Dataset:
             for column in layout.columns:
                 seen.setdefault(column, None)
         return tuple(seen)
+
+    def layout(self, name: str) -> Layout:
+        """The layout called `name` (the sandbox writes files in a layout's columns)."""
+        for layout in self.layouts:
+            if layout.name == name:
+                return layout
+        raise KeyError(f"{self.key} has no layout {name!r}")
 
     def claims(self, file_name: str) -> bool:
         return fnmatch.fnmatchcase(PurePosixPath(file_name).name, self.pattern)
@@ -143,3 +255,28 @@ class Dataset:
             if set(layout.required) <= present:
                 return layout
         return None
+
+
+def _check_schema(dataset: Dataset) -> None:
+    """Every layout column described exactly once, nothing else, valid classifications."""
+    names = [c.name for c in dataset.schema if not c.name.startswith("_")]
+    known = set(dataset.columns)
+    problems = [f"{n} is described twice" for n in sorted({n for n in names if names.count(n) > 1})]
+    problems += [f"{n} is in no layout" for n in names if n not in known]
+    problems += [f"{n} has no Column" for n in dataset.columns if n not in set(names)]
+    problems += [
+        f"{c.name} has classification {c.classification!r}"
+        for c in dataset.schema
+        if c.classification not in CLASSIFICATIONS
+    ]
+    if dataset.retention not in RETENTION_CLASSES:
+        problems.append(f"retention {dataset.retention!r} is not one of {RETENTION_CLASSES}")
+    restricted = [c.name for c in dataset.schema if c.classification == "restricted"]
+    if restricted and dataset.retention == "raw_default":
+        problems.append(f"{', '.join(restricted)} restricted but retention is raw_default")
+    if problems:
+        raise ContractDefinitionError(
+            f"{dataset.key}: {'; '.join(problems)}",
+            f"fix `schema` in lake/contracts/{dataset.source}.py (classifications: "
+            f"{', '.join(CLASSIFICATIONS)}; retention: {', '.join(RETENTION_CLASSES)})",
+        )

@@ -33,6 +33,7 @@ from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template_string, request
 
+from lake.contracts.distrokid import bank_details
 from lake.sandbox import rng
 from lake.sandbox.context import PlatformContext
 from lake.sandbox.entities import EarningsRow
@@ -41,27 +42,9 @@ from lake.sandbox.world import World, split
 TITLE = "DistroKid"
 COLUMNS_ENV = "LAKE_SANDBOX_DISTROKID_COLUMNS"
 
-BANK_COLUMNS_13: tuple[str, ...] = (
-    "Reporting Date",
-    "Sale Month",
-    "Store",
-    "Artist",
-    "Title",
-    "ISRC",
-    "UPC",
-    "Quantity",
-    "Team Percentage",
-    "Song/Album",
-    "Country of Sale",
-    "Songwriter Royalties Withheld",
-    "Earnings (USD)",
-)
-BANK_COLUMNS_16: tuple[str, ...] = (
-    *BANK_COLUMNS_13,
-    "Date Inserted",
-    "Source Type",
-    "Recoup (USD)",
-)
+# The export's headers are the contract's layouts (lake/contracts/distrokid.py).
+BANK_COLUMNS_13: tuple[str, ...] = bank_details.layout("v1_13_columns").required
+BANK_COLUMNS_16: tuple[str, ...] = bank_details.layout("v2_16_columns").required
 DOWNLOAD_STORES = frozenset({"iTunes Songs"})  # per-unit sales; every other store streams
 CHARTS: tuple[tuple[str, str], ...] = (
     ("trendWeekly", "WW"),

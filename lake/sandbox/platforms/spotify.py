@@ -43,6 +43,8 @@ from datetime import date, timedelta
 
 from flask import Blueprint, Response, render_template_string, request
 
+from lake.contracts.spotify import audience_timeline, song_timeline, songs
+from lake.ingest.contract import Dataset
 from lake.sandbox import rng
 from lake.sandbox.context import PlatformContext
 from lake.sandbox.entities import Artist, Track
@@ -60,6 +62,11 @@ RANGES: dict[str, tuple[str, int | None]] = {
 DEFAULT_RANGE = "28day"
 
 
+def _header(dataset: Dataset) -> str:
+    """A download's header line: the contract's columns (lake/contracts/spotify.py)."""
+    return ",".join(dataset.layout("v1").required)
+
+
 def timeline_days(world: World, window: str) -> list[date]:
     """The days a timeline download of `window` holds (oldest first, to the last day)."""
     back = RANGES[window][1]
@@ -68,7 +75,7 @@ def timeline_days(world: World, window: str) -> list[date]:
 
 
 def timeline_csv(world: World, artist: Artist, window: str) -> bytes:
-    lines = ["date,listeners,streams,followers"]
+    lines = [_header(audience_timeline)]
     for day in timeline_days(world, window):
         row = world.spotify_artist_day(artist, day)
         lines.append(f"{day.isoformat()},{row.listeners},{row.streams},{row.followers}")
@@ -97,7 +104,7 @@ def song_day(world: World, track: Track, day: date) -> tuple[int, int, int]:
 
 
 def song_timeline_csv(world: World, track: Track, window: str) -> bytes:
-    lines = ["date,streams,listeners,saves"]
+    lines = [_header(song_timeline)]
     for day in timeline_days(world, window):
         streams, listeners, saves = song_day(world, track, day)
         lines.append(f"{day.isoformat()},{streams},{listeners},{saves}")
@@ -107,7 +114,7 @@ def song_timeline_csv(world: World, track: Track, window: str) -> bytes:
 def songs_csv(world: World, artist: Artist) -> bytes:
     totals = [world.spotify_song_totals(t) for t in released_songs(world, artist)]
     out = io.StringIO()
-    out.write(BOM + "song,listeners,streams,saves,release_date\n")
+    out.write(BOM + _header(songs) + "\n")
     for s in totals:
         out.write(
             f"{_quoted(s.title)},{s.listeners},{s.streams},{s.saves},"

@@ -35,6 +35,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from flask import Blueprint, Response, redirect, render_template_string, request
 
+from lake.contracts.tiktok import overview
 from lake.sandbox.context import PlatformContext
 from lake.sandbox.entities import TikTokAccount, TikTokVideo
 from lake.sandbox.world import World
@@ -42,7 +43,7 @@ from lake.sandbox.world import World
 TITLE = "TikTok Studio"
 WINDOW_DAYS = 365
 BOM = "\ufeff"
-HEADER = ("Date", "Video Views", "Profile Views", "Likes", "Comments", "Shares")
+HEADER = overview.layout("v1").required  # the contract's columns (lake/contracts/tiktok.py)
 MAX_COUNT = 100
 
 

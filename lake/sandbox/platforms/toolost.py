@@ -48,6 +48,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, redirect, render_template_string, request
 
+from lake.contracts.toolost import sales
 from lake.sandbox import rng
 from lake.sandbox.context import PlatformContext
 from lake.sandbox.entities import Track
@@ -59,21 +60,8 @@ STATEMENT_DAY = 15  # a reporting month's statement is published on this day of 
 FEE = Decimal("0.10")
 CENTS = Decimal("0.00000001")
 SERVICES = ("spotify", "apple")
-SALES_COLUMNS: tuple[str, ...] = (
-    "Reporting Month",
-    "Sale Month",
-    "Store",
-    "Country",
-    "Artist",
-    "Release",
-    "Track Title",
-    "ISRC",
-    "UPC",
-    "Quantity",
-    "Currency",
-    "Gross Earnings",
-    "Net Earnings",
-)
+# The statement's header is the contract's layout (lake/contracts/toolost.py).
+SALES_COLUMNS: tuple[str, ...] = sales.layout("v1_13_columns").required
 
 
 @dataclass(frozen=True)

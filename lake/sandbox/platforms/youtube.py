@@ -38,6 +38,7 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template_string, request
 
+from lake.contracts.youtube import table_data
 from lake.sandbox import rng
 from lake.sandbox.context import PlatformContext
 from lake.sandbox.entities import YouTubeVideo
@@ -46,16 +47,8 @@ from lake.sandbox.world import COUNTRIES, World, split
 TITLE = "YouTube Studio"
 RESULT_TABLE = "youtubeAnalytics#resultTable"
 MAX_VIDEO_RESULTS = 200
-TABLE_HEADER = (
-    "Content",
-    "Video title",
-    "Video publish time",
-    "Views",
-    "Watch time (hours)",
-    "Subscribers",
-    "Impressions",
-    "Impressions click-through rate (%)",
-)
+# The Studio export's header: the contract's required columns (lake/contracts/youtube.py).
+TABLE_HEADER: tuple[str, ...] = table_data.layout("studio_v1").required
 _JSON = "application/json; charset=UTF-8"
 
 # status -> (Google status, reason, domain, message)
