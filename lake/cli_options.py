@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from lake.config import LakePaths
 from lake.errors import LakeError
 
 console = Console(stderr=True)
@@ -30,3 +31,8 @@ def fail(error: LakeError, code: int = 2) -> typer.Exit:
     """Print the error (what went wrong, what to do) and return the exit to raise."""
     console.print(f"[bold red]error:[/] {error}")
     return typer.Exit(code=code)
+
+
+def lake_paths(root: Path | None) -> LakePaths:
+    """The lake's paths under `root` (or $LAKE_ROOT), its folders created."""
+    return LakePaths.from_env(root).ensure()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import extract.runner as runner_module
+import extract.cli as cli_module
 from extract._base import ExtractContext, Extractor, SourceUnavailableError
 from extract._browser import BrowserOptions, LoginForm
 from extract._config import ConfigError
@@ -226,7 +226,7 @@ def test_a_module_that_fails_to_import_is_that_sources_failure(tmp_path, monkeyp
 
 
 def _cli(monkeypatch, root: Path, extractors: dict, *args: str):
-    monkeypatch.setattr(runner_module, "resolve_extractors", lambda names: extractors)
+    monkeypatch.setattr(cli_module, "resolve_extractors", lambda names: extractors)
     monkeypatch.setenv("LAKE_GOOD_TOKEN", SECRET)
     return CliRunner().invoke(app, ["extract", *args, "--root", str(root)])
 
