@@ -41,7 +41,7 @@ setup: $(VENV)/.installed chromium
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,sandbox]'
 	touch $@
 
 # Debian's Chromium for the browser extractors and docs tests (Playwright cannot download

@@ -241,6 +241,26 @@ class LoginForm:
     error: str | None = None
 
 
+def email_login(url: str) -> LoginForm:
+    """The login flow DistroKid's and TooLost's portals share: e-mail and password, then a
+    code form when a second factor is asked for, errors in `.error`."""
+    return LoginForm(
+        url=url,
+        username="input[name=email]",
+        password="input[name=password]",
+        submit="form:has(input[name=password]) button[type=submit]",
+        logged_in="a[href$='/logout']",
+        otp_input="input[name=code]",
+        otp_submit="form:has(input[name=code]) button[type=submit]",
+        error=".error",
+    )
+
+
+def file_stamp() -> str:
+    """The UTC time for a landed file's name, e.g. 20261123_120000."""
+    return datetime.now(UTC).strftime("%Y%m%d_%H%M%S")
+
+
 @dataclass(frozen=True)
 class Downloaded:
     """A finished download saved under the lake's scratch folder until it is landed."""

@@ -444,3 +444,12 @@ class HttpClient:
 
     def _url(self, url: str) -> str:
         return self.log.redact.url(str(self._client.base_url.join(url)))
+
+
+def error_object(response: httpx.Response) -> dict[str, Any] | None:
+    """The `error` object of a JSON error body, as Meta's and Google's APIs answer."""
+    try:
+        error = response.json().get("error")
+    except (ValueError, AttributeError):
+        return None
+    return error if isinstance(error, dict) else None

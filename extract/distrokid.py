@@ -31,12 +31,10 @@ between pages) is answered by logging in again.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from playwright.async_api import Response
 
 from extract._base import ConfigError, ExtractContext, Extractor, SourceUnavailableError
-from extract._browser import BrowserSession, LoginForm
+from extract._browser import BrowserSession, email_login, file_stamp
 
 SOURCE = "distrokid"
 VERSION = "1.0.0"
@@ -45,20 +43,7 @@ STATS_PATH = "/stats/"
 APPLE_PATH = "/stats/applemusic/"
 DOWNLOAD = "#download-bank-details"
 
-LOGIN = LoginForm(
-    url="/signin",
-    username="input[name=email]",
-    password="input[name=password]",
-    submit="form:has(input[name=password]) button[type=submit]",
-    logged_in="a[href$='/logout']",
-    otp_input="input[name=code]",
-    otp_submit="form:has(input[name=code]) button[type=submit]",
-    error=".error",
-)
-
-
-def _stamp() -> str:
-    return datetime.now(UTC).strftime("%Y%m%d_%H%M%S")
+LOGIN = email_login("/signin")
 
 
 async def open_page(ctx: ExtractContext, session: BrowserSession, path: str) -> Response:
@@ -113,7 +98,7 @@ async def stats_page(ctx: ExtractContext, path: str, prefix: str) -> None:
     session = await ctx.browser()
     response = await open_page(ctx, session, path)
     body = await response.body()
-    await ctx.land(f"{prefix}_{_stamp()}.html", body, "html", url=response.url)
+    await ctx.land(f"{prefix}_{file_stamp()}.html", body, "html", url=response.url)
 
 
 async def extract(ctx: ExtractContext) -> None:

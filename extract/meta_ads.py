@@ -52,7 +52,7 @@ from extract._base import (
     LoginExpiredError,
     RateLimitedError,
 )
-from extract._http import HttpClient, bearer_auth
+from extract._http import HttpClient, bearer_auth, error_object
 
 SOURCE = "meta_ads"
 VERSION = "1.0.0"
@@ -100,11 +100,8 @@ _RENEW = (
 
 def graph_error(response: httpx.Response) -> ExtractError | None:
     """Meta's own error body, as a typed error: code 190 = the token, rate-limit codes."""
-    try:
-        error = response.json().get("error")
-    except (ValueError, AttributeError):
-        return None
-    if not isinstance(error, dict):
+    error = error_object(response)
+    if error is None:
         return None
     code, subcode = error.get("code"), error.get("error_subcode")
     message = str(error.get("message", ""))[:300]

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit
 
 from playwright.async_api import Response
@@ -43,7 +42,7 @@ from extract._base import (
     LayoutChangedError,
     SourceUnavailableError,
 )
-from extract._browser import BrowserSession, LoginForm
+from extract._browser import BrowserSession, email_login, file_stamp
 
 SOURCE = "toolost"
 VERSION = "1.0.0"
@@ -56,20 +55,7 @@ STATEMENT_LINK = "a.statement-download[data-month]"
 LOADED = "body[data-loaded]"
 FAILED = "body[data-failed]"
 
-LOGIN = LoginForm(
-    url="/login",
-    username="input[name=email]",
-    password="input[name=password]",
-    submit="form:has(input[name=password]) button[type=submit]",
-    logged_in="a[href$='/logout']",
-    otp_input="input[name=code]",
-    otp_submit="form:has(input[name=code]) button[type=submit]",
-    error=".error",
-)
-
-
-def _stamp() -> str:
-    return datetime.now(UTC).strftime("%Y%m%d_%H%M%S")
+LOGIN = email_login("/login")
 
 
 async def open_logged_in(
@@ -137,7 +123,7 @@ async def analytics(ctx: ExtractContext, service: str) -> None:
     response = answered[-1]
     body = await response.body()
     # no `dataset`: one response feeds several datasets (the contract tells them apart)
-    await ctx.land(f"toolost_{service}_{_stamp()}.json", body, "json", url=response.url)
+    await ctx.land(f"toolost_{service}_{file_stamp()}.json", body, "json", url=response.url)
 
 
 def statements_since(ctx: ExtractContext) -> str | None:

@@ -55,7 +55,7 @@ from extract._base import (
     RateLimitedError,
 )
 from extract._browser import LoginForm
-from extract._http import bearer_auth
+from extract._http import bearer_auth, error_object
 
 SOURCE = "youtube"
 VERSION = "1.0.0"
@@ -97,11 +97,8 @@ _RENEW = (
 
 def google_error(response: httpx.Response) -> ExtractError | None:
     """Google's error body as a typed error: an expired token, the daily quota."""
-    try:
-        error = response.json().get("error")
-    except (ValueError, AttributeError):
-        return None
-    if not isinstance(error, dict):
+    error = error_object(response)
+    if error is None:
         return None
     reasons = {e.get("reason") for e in error.get("errors", []) if isinstance(e, dict)}
     message = str(error.get("message", ""))[:200]

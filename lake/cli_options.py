@@ -9,7 +9,9 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
+from lake.config import LakePaths
 from lake.errors import LakeError
 
 console = Console(stderr=True)
@@ -28,5 +30,10 @@ def emit(payload: Any) -> None:
 
 def fail(error: LakeError, code: int = 2) -> typer.Exit:
     """Print the error (what went wrong, what to do) and return the exit to raise."""
-    console.print(f"[bold red]error:[/] {error}")
+    console.print(f"[bold red]error:[/] {escape(str(error))}")
     return typer.Exit(code=code)
+
+
+def lake_paths(root: Path | None) -> LakePaths:
+    """The lake's paths under `root` (or $LAKE_ROOT), its folders created."""
+    return LakePaths.from_env(root).ensure()

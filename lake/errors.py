@@ -46,3 +46,7 @@ class ContractDefinitionError(LakeError):
 
 class LockedError(LakeError):
     """Another process holds the lock for the same work."""
+
+
+class MissingPartError(LakeError):
+    """An optional part of lake is not installed: an extra's packages, or a stage's code."""

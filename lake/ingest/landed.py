@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from lake.ingest.engine import LandingFile
+from lake.ingest.outcomes import LandingFile
 from lake.landing import SyncLandingStore
 
 

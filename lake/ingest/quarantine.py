@@ -13,7 +13,7 @@ from typing import Any
 
 from lake.config import LakePaths
 from lake.errors import NotFoundError, ValidationError
-from lake.ingest.engine import REJECTS_DIR
+from lake.ingest.outcomes import REJECTS_DIR
 
 
 def items(paths: LakePaths, *, include_resolved: bool = False) -> list[dict[str, Any]]:

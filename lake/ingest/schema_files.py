@@ -38,7 +38,7 @@ LINEAGE_TYPES: tuple[tuple[str, str], ...] = (
     ("_layout", "varchar"),
     ("_landing_metadata", "varchar"),
 )
-"""The lineage columns every raw file ends with, and their types (see engine._PartWriter)."""
+"""The lineage columns every raw file ends with, and their types (see writing.PartWriter)."""
 
 
 def schema_path(paths: LakePaths, dataset: Dataset) -> Path:

@@ -145,16 +145,6 @@ def print_build(result: BuildResult) -> None:
         console.print(f"  [red]{result.error}[/]")
 
 
-def register(app: typer.Typer) -> None:
-    app.command("run")(run_command)
-    app.command("build")(build_command)
-    app.command("publish")(publish_command)
-    app.command("rollback")(rollback_command)
-    app.command("versions")(versions_command)
-    app.command("docs")(docs_command)
-    app.command("status")(status_command)
-
-
 def run_command(
     root: RootOption = None,
     start: Annotated[

@@ -8,7 +8,6 @@ record lists what to do next: failing tests, stale sources, quarantined files, f
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import time
 from collections.abc import Iterator
@@ -17,13 +16,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
-from extract.runner import Runner, resolve_extractors
 from lake.config import LakePaths
 from lake.errors import LakeError
 from lake.ingest import quarantine
 from lake.ingest.engine import Ingestor
 from lake.ingest.landed import landing_files
 from lake.landing import SyncLandingStore
+from lake.stages import extract_stage
 from lake.warehouse.build import BuildResult, run_build
 from lake.warehouse.docs import generate_docs
 from lake.warehouse.layout import WarehouseLayout
@@ -144,16 +143,14 @@ class Pipeline:
         self.listener.finished(stage)
 
     def _extract(self, stage: Stage) -> None:
-        extractors = resolve_extractors(self.options.sources)
-        self.listener.note(f"{len(extractors)} sources")
-        runner = Runner(self.paths, since=self.options.since)
-        report = asyncio.run(runner.run(extractors))
-        sources = [source.to_dict() for source in report.sources]
+        extract = extract_stage()
+        report = extract(self.paths, self.options.sources, self.options.since, self.listener.note)
+        sources: list[dict[str, Any]] = report["sources"]
         landed = sum(source["files"] for source in sources)
         self.record.files["landed"] = landed
         self.extract_failures = [s for s in sources if not s["ok"]]
         stage.detail.update(
-            sources={s["source"]: s["status"] for s in sources}, files=landed, log=report.log
+            sources={s["source"]: s["status"] for s in sources}, files=landed, log=report["log"]
         )
         if self.extract_failures:
             stage.status = "partial"

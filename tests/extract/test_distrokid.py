@@ -23,9 +23,9 @@ from extract._base import ExtractContext
 from extract._browser import BrowserOptions, BrowserPool
 from extract.distrokid import EXTRACTOR
 from extract.runner import Runner, RunReport
-from lake.cli import landing_files
 from lake.config import LakePaths
 from lake.ingest.engine import Ingestor
+from lake.ingest.landed import landing_files
 from lake.landing import SyncLandingStore
 from lake.sandbox.auth import SandboxConfig, sandbox_otp
 from lake.sandbox.cli import env_lines

@@ -20,9 +20,10 @@ from typer.testing import CliRunner
 from extract import linktree
 from extract._browser import BrowserOptions, BrowserPool
 from extract.runner import Runner, RunReport
-from lake.cli import app, landing_files
+from lake.cli import app
 from lake.config import LakePaths
 from lake.ingest.engine import Ingestor
+from lake.ingest.landed import landing_files
 from lake.landing import SyncLandingStore
 from lake.sandbox.cli import env_lines
 from lake.sandbox.server import Sandbox, running_sandbox

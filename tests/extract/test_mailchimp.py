@@ -17,9 +17,9 @@ from extract._config import Credentials, Secret
 from extract._http import RetryPolicy
 from extract.mailchimp import EXTRACTOR, OVERLAP_DAYS, api_base_url
 from extract.runner import Runner, RunReport
-from lake.cli import landing_files
 from lake.config import LakePaths
 from lake.ingest.engine import Ingestor
+from lake.ingest.landed import landing_files
 from lake.landing import SyncLandingStore
 from lake.sandbox.cli import env_lines
 from lake.sandbox.server import Sandbox, running_sandbox

@@ -16,9 +16,9 @@ from extract._base import ExtractContext, Extractor
 from extract._http import RetryPolicy
 from extract.meta_ads import EXTRACTOR
 from extract.runner import Runner, RunReport
-from lake.cli import landing_files
 from lake.config import LakePaths
 from lake.ingest.engine import Ingestor
+from lake.ingest.landed import landing_files
 from lake.landing import SyncLandingStore
 from lake.sandbox.cli import env_lines
 from lake.sandbox.server import Sandbox, running_sandbox

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import extract.cli as cli_module
 import extract.runner as runner_module
 from extract._base import ExtractContext, Extractor, SourceUnavailableError
 from extract._browser import BrowserOptions, LoginForm
@@ -226,7 +227,7 @@ def test_a_module_that_fails_to_import_is_that_sources_failure(tmp_path, monkeyp
 
 
 def _cli(monkeypatch, root: Path, extractors: dict, *args: str):
-    monkeypatch.setattr(runner_module, "resolve_extractors", lambda names: extractors)
+    monkeypatch.setattr(cli_module, "resolve_extractors", lambda names: extractors)
     monkeypatch.setenv("LAKE_GOOD_TOKEN", SECRET)
     return CliRunner().invoke(app, ["extract", *args, "--root", str(root)])
 
@@ -265,3 +266,24 @@ def test_cli_exit_status_and_json_shape(tmp_path, monkeypatch):
 def test_cli_unknown_source_exits_2():
     result = CliRunner().invoke(app, ["extract", "no_such_source"])
     assert result.exit_code == 2 and "unknown source" in result.output
+
+
+def test_lake_run_finds_the_extract_stage_through_its_entry_point(tmp_path, monkeypatch):
+    """lake/ never imports extract/: `lake run` loads the stage from the `lake.stages` entry
+    point, and gets the same report `lake extract --json` prints."""
+    from lake.config import LakePaths
+    from lake.stages import extract_stage
+
+    stage = extract_stage()
+    assert stage is runner_module.extract_stage
+    extractors = {"good": fake("good", lands_one), "bad": fake("bad", fails)}
+    monkeypatch.setattr(runner_module, "resolve_extractors", lambda names: extractors)
+    monkeypatch.setenv("LAKE_GOOD_TOKEN", SECRET)
+    notes: list[str] = []
+    report = stage(LakePaths.from_env(tmp_path / "lake").ensure(), [], None, notes.append)
+    assert notes == ["2 sources"]
+    assert [(s["source"], s["status"], s["files"]) for s in report["sources"]] == [
+        ("good", "ok", 1),
+        ("bad", "failed", 0),
+    ]
+    assert Path(report["log"]).exists()

@@ -18,9 +18,9 @@ import pytest
 from extract._browser import BrowserOptions, BrowserPool
 from extract.runner import Runner, RunReport
 from extract.tiktok import EXTRACTOR, VIDEO_REFRESH_DAYS
-from lake.cli import landing_files
 from lake.config import LakePaths
 from lake.ingest.engine import Ingestor
+from lake.ingest.landed import landing_files
 from lake.landing import SyncLandingStore
 from lake.sandbox.cli import env_lines
 from lake.sandbox.platforms.tiktok import overview_csv

@@ -17,9 +17,9 @@ import pytest
 from extract._browser import BrowserOptions, BrowserPool
 from extract.runner import Runner, RunReport
 from extract.toolost import EXTRACTOR, OVERLAP_DAYS
-from lake.cli import landing_files
 from lake.config import LakePaths
 from lake.ingest.engine import Ingestor
+from lake.ingest.landed import landing_files
 from lake.landing import SyncLandingStore
 from lake.sandbox.cli import env_lines
 from lake.sandbox.platforms.toolost import sales_csv, sales_rows, statement_months

@@ -19,9 +19,9 @@ from extract._browser import BrowserOptions
 from extract._http import RetryPolicy
 from extract.runner import Runner, RunReport
 from extract.youtube import EXTRACTOR, month_span
-from lake.cli import landing_files
 from lake.config import LakePaths
 from lake.ingest.engine import Ingestor
+from lake.ingest.landed import landing_files
 from lake.landing import SyncLandingStore
 from lake.sandbox.cli import env_lines
 from lake.sandbox.server import Sandbox, running_sandbox

@@ -15,10 +15,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from lake.cli import landing_files
 from lake.config import LakePaths
 from lake.contracts import all_datasets
 from lake.ingest.engine import Ingestor
+from lake.ingest.landed import landing_files
 from lake.landing import SyncLandingStore
 from lake.sandbox.platforms.distrokid import BANK_COLUMNS_13, daily_streams
 from lake.sandbox.server import Sandbox

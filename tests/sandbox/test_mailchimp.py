@@ -8,10 +8,10 @@ from pathlib import Path
 import duckdb
 import httpx
 
-from lake.cli import landing_files
 from lake.config import LakePaths
 from lake.contracts import all_datasets
 from lake.ingest.engine import Ingestor
+from lake.ingest.landed import landing_files
 from lake.landing import SyncLandingStore
 from lake.sandbox.server import Sandbox
 from lake.sandbox.world import World

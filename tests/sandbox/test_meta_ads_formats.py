@@ -18,10 +18,10 @@ import duckdb
 import httpx
 import pytest
 
-from lake.cli import landing_files
 from lake.config import LakePaths
 from lake.contracts import all_datasets
 from lake.ingest.engine import Ingestor
+from lake.ingest.landed import landing_files
 from lake.landing import SyncLandingStore
 from lake.sandbox.server import Sandbox
 from lake.sandbox.world import World

@@ -14,11 +14,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from lake.cli import landing_files
 from lake.config import LakePaths
 from lake.contracts import all_datasets
 from lake.contracts.spotify import song_timeline
 from lake.ingest.engine import Ingestor
+from lake.ingest.landed import landing_files
 from lake.landing import SyncLandingStore
 from lake.sandbox.entities import Track
 from lake.sandbox.platforms.spotify import released_songs

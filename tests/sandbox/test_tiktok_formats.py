@@ -12,10 +12,10 @@ from pathlib import Path
 
 import httpx
 
-from lake.cli import landing_files
 from lake.config import LakePaths
 from lake.contracts import all_datasets
 from lake.ingest.engine import Ingestor
+from lake.ingest.landed import landing_files
 from lake.landing import SyncLandingStore
 from lake.sandbox.world import World
 

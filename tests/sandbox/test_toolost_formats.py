@@ -15,11 +15,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from lake.cli import landing_files
 from lake.config import LakePaths
 from lake.contracts import all_datasets
 from lake.contracts.toolost import SALES_COLUMNS
 from lake.ingest.engine import Ingestor
+from lake.ingest.landed import landing_files
 from lake.landing import SyncLandingStore
 from lake.sandbox.platforms.toolost import FEE, sales_rows, statement_months
 from lake.sandbox.server import Sandbox
