@@ -74,6 +74,11 @@ class LakePaths:
         return self.root / "_state"
 
     @property
+    def ingest_lock(self) -> Path:
+        """Held by `lake ingest` while it writes raw, and by `lake build` while it reads it."""
+        return self.state / "ingest.lock"
+
+    @property
     def tmp(self) -> Path:
         """Scratch space on the same filesystem, so a finished file can be renamed into place."""
         return self.root / "_tmp"

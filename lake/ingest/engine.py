@@ -77,7 +77,7 @@ class Ingestor:
         self.memory_limit = memory_limit
         self.threads = threads or max(1, os.cpu_count() or 1)
         self.ledger_path = paths.state / "ingest_ledger.sqlite"
-        self.lock_path = paths.state / "ingest.lock"
+        self.lock_path = paths.ingest_lock
         self._db: duckdb.DuckDBPyConnection | None = None
 
     # ------------------------------------------------------------------ the batch
@@ -94,8 +94,9 @@ class Ingestor:
         with file_lock(self.lock_path, blocking=wait) as held:
             if not held:
                 raise LockedError(
-                    f"another 'lake ingest' is running (pid {self._lock_owner()})",
-                    "wait for it to finish, or run again with --wait",
+                    f"another ingest, or a build reading the raw zone, is running "
+                    f"(pid {self._lock_owner()})",
+                    "wait for it to finish, then run `lake ingest` again",
                 )
             ledger = Ledger(self.ledger_path)
             try:

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 import duckdb
 
 from lake.failpoints import crash_point
-from lake.fsutil import atomic_write_json
+from lake.fsutil import atomic_write_json, file_lock
 from lake.warehouse.build_state import (
     BuildStart,
     domains_of,
@@ -141,8 +141,20 @@ def run_build(
     """Build the warehouse into `warehouse/build.duckdb` and record the verdict.
 
     Incremental from the published version unless `full_refresh` (every model built whole)."""
-    say = progress or (lambda _: None)
     layout.ensure()
+    # the raw zone stays still while the build reads it: an ingest waits, or refuses
+    with file_lock(layout.paths.ingest_lock):
+        return _build(layout, run_id, project_dir, progress, full_refresh)
+
+
+def _build(
+    layout: WarehouseLayout,
+    run_id: str,
+    project_dir: Path | None,
+    progress: Progress | None,
+    full_refresh: bool,
+) -> BuildResult:
+    say = progress or (lambda _: None)
     result = BuildResult(run_id=run_id, started_at=now_iso())
     dbt = _project(layout, project_dir)
     try:

@@ -50,6 +50,14 @@ ProjectOption = Annotated[
         "--project-dir", envvar="LAKE_DBT_PROJECT_DIR", help="dbt project (default: this repo)."
     ),
 ]
+FullRefreshFlag = Annotated[
+    bool,
+    typer.Option(
+        "--full-refresh",
+        help="Build every model whole from the raw zone (default: incremental models add "
+        "only what is new since the published version).",
+    ),
+]
 KeepOption = Annotated[
     int, typer.Option("--keep", min=1, help="Published versions kept for rollback.")
 ]
@@ -166,6 +174,7 @@ def run_command(
     keep: KeepOption = DEFAULT_KEEP,
     wait: WaitOption = 0.0,
     project_dir: ProjectOption = None,
+    full_refresh: FullRefreshFlag = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Extract -> ingest -> build -> publish -> docs, recorded in runs/ and in the warehouse.
@@ -182,6 +191,7 @@ def run_command(
         keep=keep,
         wait=wait,
         project_dir=project_dir,
+        full_refresh=full_refresh,
     )
     pipeline = Pipeline(paths, options, RichListener(quiet=as_json))
     try:
@@ -208,6 +218,7 @@ def build_command(
     root: RootOption = None,
     wait: WaitOption = 0.0,
     project_dir: ProjectOption = None,
+    full_refresh: FullRefreshFlag = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Build and test the warehouse in the private build database (nothing is published).
@@ -219,7 +230,9 @@ def build_command(
         with run_lock(layout.lock, command="lake build", wait=wait):
             stage = record.stage("build")
             record.save(layout)
-            result = run_build(layout, record.run_id, project_dir=project_dir)
+            result = run_build(
+                layout, record.run_id, project_dir=project_dir, full_refresh=full_refresh
+            )
             record.ended_at = now_iso()
             _record_build(record, stage, result)
             record.save(layout)

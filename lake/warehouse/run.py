@@ -71,6 +71,7 @@ class RunOptions:
     keep: int = DEFAULT_KEEP
     wait: float = 0.0
     project_dir: Path | None = None
+    full_refresh: bool = False
 
 
 @dataclass
@@ -174,6 +175,7 @@ class Pipeline:
             self.record.run_id,
             project_dir=self.options.project_dir,
             progress=self.listener.note,
+            full_refresh=self.options.full_refresh,
         )
         self.build = result
         self.record.tests = result.test_counts()
