@@ -31,7 +31,7 @@ demo: setup
 	@echo
 	@echo "Docs site:          $(LAKE_ROOT)/docs/index.html  (or: $(LAKE) docs --serve --no-generate)"
 	@echo "Published database: $(LAKE_ROOT)/warehouse/lake.duckdb  (read-only; status: $(LAKE) status)"
-	@echo "Query it:           $(BIN)/duckdb -readonly $(LAKE_ROOT)/warehouse/lake.duckdb -c \"select t.track_title, sum(s.streams) as streams from curated.fct_streams_daily s join curated.dim_track t using (track_id) where s.track_scope = 'track' group by 1 order by 2 desc limit 5\""
+	@echo "Query it:           $(BIN)/duckdb -readonly $(LAKE_ROOT)/warehouse/lake.duckdb -c \"select t.track_title, sum(s.streams) as streams from music.fct_streams_daily s join music.dim_track t using (track_id) where s.track_scope = 'track' group by 1 order by 2 desc limit 5\""
 
 ## test: lint, `lake run` on the sandbox (extract -> ... -> docs), every pytest suite (the
 ## docs site's browser test reads that run's site), sqlfluff

@@ -21,7 +21,8 @@ from tests.dbt.staging_support import StagingBuild, ingest, land
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt")]
 
-# the demo's world (`make demo`, SANDBOX_TODAY): seeds/music/track_aliases.csv maps its renamed track
+# the demo's world (`make demo`, SANDBOX_TODAY): seeds/music/track_aliases.csv maps its
+# renamed track
 WORLD = World(today=date(2026, 11, 20))
 STATEMENT_MONTHS = (date(2025, 8, 1), date(2025, 9, 1), date(2025, 10, 1))
 # the sandbox's DistroKid corrections carry a negative quantity (the real export's do not),
@@ -136,6 +137,5 @@ def test_unattributed_royalties_and_exact_distrokid_total(marts: StagingBuild) -
         "where track_id = 'unattributed'"
     ) == (len(no_isrc), ["Facebook"])
     assert marts.one(
-        "select sum(n_correction_rows) from music.fct_royalties_monthly "
-        "where source = 'distrokid'"
+        "select sum(n_correction_rows) from music.fct_royalties_monthly where source = 'distrokid'"
     ) == (sum(1 for r in earnings if r.earnings_usd < 0),)

@@ -15,42 +15,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from lake.config import LakePaths
 from lake.warehouse.layout import WarehouseLayout
 from lake.warehouse.ledger import load_runs
 
 LAKE_BIN = Path(sys.executable).with_name("lake")
-SANDBOX_TODAY = "2026-11-20"
 
 pytestmark = pytest.mark.xdist_group("e2e")
-
-
-@pytest.fixture(scope="module")
-def layout(tmp_path_factory: pytest.TempPathFactory) -> WarehouseLayout:
-    given = os.environ.get("LAKE_E2E_ROOT")
-    if given and (Path(given) / "warehouse" / "lake.duckdb").exists():
-        return WarehouseLayout(LakePaths(Path(given)))
-    root = tmp_path_factory.mktemp("e2e") / "lake"
-    subprocess.run(
-        [
-            str(LAKE_BIN),
-            "sandbox",
-            "exec",
-            "--today",
-            SANDBOX_TODAY,
-            "--",
-            str(LAKE_BIN),
-            "run",
-            "--root",
-            str(root),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        env={**os.environ, "DO_NOT_TRACK": "1"},
-    )
-    return WarehouseLayout(LakePaths(root))
 
 
 def test_the_run_went_through_every_stage_and_published(layout: WarehouseLayout) -> None:
@@ -76,13 +46,11 @@ def test_the_published_database_is_the_recorded_version_with_its_parquet_copies(
         version = con.execute("select version from lake_ops.publication").fetchone()
         marts = dict(
             con.execute(
-                "select table_name, estimated_size from duckdb_tables() "
-                "where schema_name = 'music'"
+                "select table_name, estimated_size from duckdb_tables() where schema_name = 'music'"
             ).fetchall()
         )
         counts = {
-            name: con.execute(f"select count(*) from music.{name}").fetchone()[0]
-            for name in marts
+            name: con.execute(f"select count(*) from music.{name}").fetchone()[0] for name in marts
         }
         snapshots = con.execute(
             "select count(*) from snapshots.snap_tracks where dbt_valid_to is null"

@@ -8,6 +8,26 @@
 -- artist's audience timeline, `artist`, and each song's timeline, `track`): never sum
 -- across scopes. Sources overlap one another (TooLost's Spotify catalogue streams and
 -- Spotify for Artists' timeline of the same artist), so never sum across sources either.
+--
+-- Incremental: the account and artist scopes (a few rows per account and day) are rebuilt
+-- every time (the pre-hook deletes them); the track scope, which grows with the catalogue,
+-- is recomputed only for the accounts' days that changed: days with song-timeline rows
+-- ingested since this table's newest (`_ingested_at`), and every day of a song whose title or
+-- track changed since the mapping this table last applied (kept by the post-hook in
+-- `lake_ops.fct_streams_daily__song_tracks`). delete+insert on the scope's day replaces them.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['source', 'account', 'platform', 'track_scope', 'stream_date'],
+    on_schema_change='fail',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where track_scope <> 'track'{% endif %}",
+    post_hook="
+        create or replace table lake_ops.fct_streams_daily__song_tracks as
+        select account, spotify_track_id, song_title, artist_id, track_id
+        from {{ ref('int_spotify_song_tracks') }}
+    ",
+) }}
+
 with
 
 distrokid_streams as (
@@ -15,7 +35,8 @@ distrokid_streams as (
         account,
         stream_date,
         streams,
-        _source_file
+        _source_file,
+        _ingested_at
     from {{ ref('stg_distrokid__streams_daily') }}
 ),
 
@@ -24,7 +45,8 @@ distrokid_apple_music as (
         account,
         stream_date,
         streams,
-        _source_file
+        _source_file,
+        _ingested_at
     from {{ ref('stg_distrokid__apple_music_daily') }}
 ),
 
@@ -33,7 +55,8 @@ toolost_spotify as (
         account,
         stream_date,
         streams,
-        _source_file
+        _source_file,
+        _ingested_at
     from {{ ref('stg_toolost__spotify_streams') }}
 ),
 
@@ -42,7 +65,8 @@ toolost_apple_music as (
         account,
         stream_date,
         streams,
-        _source_file
+        _source_file,
+        _ingested_at
     from {{ ref('stg_toolost__apple_streams') }}
 ),
 
@@ -51,29 +75,66 @@ spotify_audience as (
         account,
         report_date,
         streams,
-        _source_file
+        _source_file,
+        _ingested_at
     from {{ ref('stg_spotify__audience_timeline') }}
 ),
+
+song_tracks as (
+    select
+        account,
+        spotify_track_id,
+        song_title,
+        artist_id,
+        track_id
+    from {{ ref('int_spotify_song_tracks') }}
+),
+
+{% if is_incremental() -%}
+changed_songs as (
+    -- songs whose title or track differs from the mapping this table last applied
+    (
+        select * from song_tracks
+        except
+        select * from lake_ops.fct_streams_daily__song_tracks
+    )
+    union
+    (
+        select * from lake_ops.fct_streams_daily__song_tracks
+        except
+        select * from song_tracks
+    )
+),
+
+changed_days as (
+    select distinct
+        account,
+        report_date
+    from {{ ref('stg_spotify__song_timeline') }}
+    where
+        _ingested_at > {{ incremental_watermark(where="track_scope = 'track'") }}
+        or (account, spotify_track_id) in (
+            select (account, spotify_track_id) from changed_songs
+        )
+),
+{%- endif %}
 
 spotify_song_days as (
     select
         account,
-        song_title,
+        spotify_track_id,
         report_date,
         streams,
-        _source_file
+        _source_file,
+        _ingested_at
     from {{ ref('stg_spotify__song_timeline') }}
-),
-
-spotify_tracks as (
-    -- Spotify titles resolved to tracks, as for the songs download (title within the
-    -- artist, or the alias seed: the Radio Edit shown for a renamed track)
-    select
-        account,
-        platform_track_id,
-        track_id
-    from {{ ref('int_tracks_matched') }}
-    where platform = 'spotify'
+    {% if is_incremental() -%}
+        -- (account is never null here: the staging model's not_null test)
+        where
+            (account, report_date) in (
+                select (account, report_date) from changed_days
+            )
+    {%- endif %}
 ),
 
 account_days as (
@@ -84,7 +145,8 @@ account_days as (
         'all_stores' as platform,
         stream_date,
         streams,
-        _source_file
+        _source_file,
+        _ingested_at
     from distrokid_streams
     union all
     select
@@ -93,7 +155,8 @@ account_days as (
         'apple_music' as platform,
         stream_date,
         streams,
-        _source_file
+        _source_file,
+        _ingested_at
     from distrokid_apple_music
     union all
     select
@@ -102,7 +165,8 @@ account_days as (
         'spotify' as platform,
         stream_date,
         streams,
-        _source_file
+        _source_file,
+        _ingested_at
     from toolost_spotify
     union all
     select
@@ -111,7 +175,8 @@ account_days as (
         'apple_music' as platform,
         stream_date,
         streams,
-        _source_file
+        _source_file,
+        _ingested_at
     from toolost_apple_music
 ),
 
@@ -126,7 +191,8 @@ account_scope as (
         'all_artists' as artist_id,
         'ZZ' as country_code,
         streams,
-        _source_file
+        _source_file,
+        _ingested_at
     from account_days
 ),
 
@@ -142,7 +208,8 @@ artist_scope as (
         coalesce({{ artist_key('account') }}, 'unattributed') as artist_id,
         'ZZ' as country_code,
         streams,
-        _source_file
+        _source_file,
+        _ingested_at
     from spotify_audience
 ),
 
@@ -150,24 +217,16 @@ song_days_matched as (
     select
         coalesce(song_days.account, '(unknown)') as account,
         song_days.report_date,
-        coalesce({{ artist_key('song_days.account') }}, 'unattributed') as artist_id,
-        -- a title the songs download never listed has no int_tracks_matched row: it gets
-        -- the id int_tracks_matched would give it unmatched (dim_track lacks it, so the
-        -- relationships test says to land the songs download or map it in the alias seed)
-        coalesce(
-            spotify_tracks.track_id,
-            'unmatched:spotify:'
-            || coalesce({{ artist_key('song_days.account') }}, 'unknown')
-            || ':'
-            || coalesce({{ artist_key('song_days.song_title') }}, 'untitled')
-        ) as track_id,
+        song_tracks.artist_id,
+        song_tracks.track_id,
         song_days.streams,
-        song_days._source_file
+        song_days._source_file,
+        song_days._ingested_at
     from spotify_song_days as song_days
-    left join spotify_tracks
+    inner join song_tracks
         on
-            song_days.account = spotify_tracks.account
-            and song_days.song_title = spotify_tracks.platform_track_id
+            song_days.account is not distinct from song_tracks.account
+            and song_days.spotify_track_id = song_tracks.spotify_track_id
 ),
 
 track_scope as (
@@ -183,7 +242,8 @@ track_scope as (
         artist_id,
         'ZZ' as country_code,
         sum(streams)::bigint as streams,
-        min(_source_file) as _source_file
+        min(_source_file) as _source_file,
+        max(_ingested_at) as _ingested_at
     from song_days_matched
     group by account, report_date, track_id, artist_id
 ),
@@ -211,5 +271,6 @@ select
     artist_id,
     country_code,
     streams,
-    _source_file
+    _source_file,
+    _ingested_at
 from all_days
