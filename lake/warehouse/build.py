@@ -82,7 +82,8 @@ class BuildResult:
 
     @property
     def ok(self) -> bool:
-        return not self.error and bool(self.nodes) and not self.failed_nodes
+        unchanged = self.start is not None and self.start.selected == 0
+        return not self.error and (bool(self.nodes) or unchanged) and not self.failed_nodes
 
     def test_counts(self) -> dict[str, int]:
         counts = {"passed": 0, "warned": 0, "failed": 0, "skipped": 0}
@@ -167,42 +168,19 @@ def _build(
         )
         manifest = _timed(result, "parse", dbt.parse, say, "parsing the dbt project")
         result.domains = domains_of(manifest)
-        dropped, rebuilt = prepare_relations(layout, manifest, incremental=incremental)
+        build_plan = prepare_relations(layout, manifest, incremental=incremental)
+        selectors = build_plan.selectors(manifest)
         result.start = BuildStart(
             incremental=incremental,
             from_version=_published_version(layout) if incremental else None,
-            dropped=tuple(dropped),
-            rebuilt_whole=tuple(rebuilt),
+            dropped=build_plan.dropped,
+            rebuilt_whole=build_plan.rebuilt_whole,
+            selected=None if selectors is None else len(selectors),
         )
-        build_args = ["build", "--exclude-resource-type", "test"]
-        build_args += ["--exclude-resource-type", "unit_test"]
-        if full_refresh:
-            build_args.append("--full-refresh")
-        models = _timed(
-            result,
-            "models",
-            lambda: dbt.invoke(build_args, manifest=manifest),
-            say,
-            "building seeds, models and snapshots",
-        )
-        result.nodes = node_outcomes(models)
-        if models.exception is not None:
-            result.error = f"dbt build stopped: {describe_exception(models)}"
-        crash_point("build.after-models")
-        if not result.failed_nodes and not result.error:
-            tests = _timed(
-                result,
-                "tests",
-                lambda: dbt.invoke(
-                    ["build", "--resource-type", "test", "--resource-type", "unit_test"],
-                    manifest=manifest,
-                ),
-                say,
-                "running data and unit tests",
-            )
-            result.nodes += node_outcomes(tests)
-            if tests.exception is not None:
-                result.error = f"dbt test stopped: {describe_exception(tests)}"
+        if selectors == []:
+            say("nothing changed since the published version")
+        else:
+            _models_and_tests(dbt, manifest, result, selectors, full_refresh, say)
         freshness = _timed(
             result,
             "freshness",
@@ -212,7 +190,7 @@ def _build(
         )
         result.freshness = freshness_outcomes(freshness)
         result.rows = _timed(
-            result, "rows", lambda: count_rows(layout.build_db, result.nodes), say, "counting"
+            result, "rows", lambda: count_rows(layout.build_db, manifest), say, "counting"
         )
     except Exception as error:
         result.error = result.error or f"{type(error).__name__}: {error}"
@@ -221,6 +199,47 @@ def _build(
         result.finished_at = now_iso()
         write_verdict(layout, result)
     return result
+
+
+def _models_and_tests(
+    dbt: DbtProject,
+    manifest: Any,
+    result: BuildResult,
+    selectors: list[str] | None,
+    full_refresh: bool,
+    say: Progress,
+) -> None:
+    """Seeds, models and snapshots, then (when they all built) the data and unit tests: of
+    everything, or of the selected nodes only (an incremental build: the rest is unchanged)."""
+    select = ["--select", *selectors] if selectors is not None else []
+    build_args = ["build", *select, "--exclude-resource-type", "test"]
+    build_args += ["--exclude-resource-type", "unit_test"]
+    if full_refresh:
+        build_args.append("--full-refresh")
+    models = _timed(
+        result,
+        "models",
+        lambda: dbt.invoke(build_args, manifest=manifest),
+        say,
+        "building seeds, models and snapshots",
+    )
+    result.nodes = node_outcomes(models)
+    if models.exception is not None:
+        result.error = f"dbt build stopped: {describe_exception(models)}"
+    crash_point("build.after-models")
+    if result.failed_nodes or result.error:
+        return
+    test_args = ["build", *select, "--resource-type", "test", "--resource-type", "unit_test"]
+    tests = _timed(
+        result,
+        "tests",
+        lambda: dbt.invoke(test_args, manifest=manifest),
+        say,
+        "running data and unit tests",
+    )
+    result.nodes += node_outcomes(tests)
+    if tests.exception is not None:
+        result.error = f"dbt test stopped: {describe_exception(tests)}"
 
 
 def _project(layout: WarehouseLayout, project_dir: Path | None) -> DbtProject:
@@ -280,14 +299,24 @@ def _threshold(value: Any) -> str:
     return f"{value.count} {value.period}"
 
 
-def count_rows(database: Path, nodes: list[NodeOutcome]) -> dict[str, int]:
-    """Rows of every model, seed and snapshot that built (views are counted by running them)."""
-    built = [n for n in nodes if not n.is_test and n.status == "success" and n.relation]
+def count_rows(database: Path, manifest: Any) -> dict[str, int]:
+    """Rows of every model, seed and snapshot the build database holds, built by this build
+    or carried unchanged from the published version (views are counted by running them)."""
     counts: dict[str, int] = {}
     with duckdb.connect(str(database), read_only=True) as con:
-        for node in built:
-            row = con.execute(f"select count(*) from {node.relation}").fetchone()
-            counts[node.name] = int(row[0]) if row else 0
+        present = set(
+            con.execute(
+                "select schema_name, table_name from duckdb_tables() "
+                "union all select schema_name, view_name from duckdb_views()"
+            ).fetchall()
+        )
+        for node in manifest.nodes.values():
+            relation = (str(node.schema), str(node.alias or node.name))
+            if node.resource_type in ("model", "seed", "snapshot") and relation in present:
+                row = con.execute(
+                    f'select count(*) from "{relation[0]}"."{relation[1]}"'
+                ).fetchone()
+                counts[node.name] = int(row[0]) if row else 0
     return dict(sorted(counts.items()))
 
 

@@ -22,7 +22,8 @@ import hashlib
 import json
 import shutil
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -44,6 +45,8 @@ class BuildStart:
     from_version: str | None
     dropped: tuple[str, ...] = ()
     rebuilt_whole: tuple[str, ...] = ()
+    selected: int | None = None
+    """How many dbt selectors the build ran (None: everything; 0: nothing had changed)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -51,6 +54,7 @@ class BuildStart:
             "from_version": self.from_version,
             "dropped": list(self.dropped),
             "rebuilt_whole": list(self.rebuilt_whole),
+            "selected": self.selected,
         }
 
 
@@ -100,15 +104,24 @@ def _carry_history(con: duckdb.DuckDBPyConnection, layout: WarehouseLayout) -> N
 # ------------------------------------------------------------------------- fingerprints
 
 
-def fingerprints(manifest: Any) -> dict[str, tuple[str, str]]:
-    """Per model, seed and snapshot: (materialization, fingerprint of its definition).
+@dataclass(frozen=True)
+class Fingerprint:
+    """What a node was built from: its definition, or (sources) the raw files it reads."""
 
-    The fingerprint covers the node's own file (dbt's checksum), its configuration and the
-    macros it calls (recursively): what dbt's `state:modified` compares."""
+    kind: str  # "definition" (models, seeds, snapshots, tests) or "data" (sources)
+    materialized: str
+    digest: str
+
+
+def fingerprints(manifest: Any, raw_root: Path) -> dict[str, Fingerprint]:
+    """Per model, seed, snapshot and test: a digest of its definition (dbt's checksum of its
+    file, its configuration and the macros it calls, recursively: what `state:modified`
+    compares); per source: a digest of the raw files it reads (their names, which are their
+    content's hash, and sizes), so a new, retried or removed file changes it."""
     macro_sums = _macro_checksums(manifest)
-    result: dict[str, tuple[str, str]] = {}
+    result: dict[str, Fingerprint] = {}
     for unique_id, node in manifest.nodes.items():
-        if node.resource_type not in ("model", "seed", "snapshot"):
+        if node.resource_type not in ("model", "seed", "snapshot", "test"):
             continue
         config = node.config.to_dict() if hasattr(node.config, "to_dict") else {}
         parts = [
@@ -116,14 +129,28 @@ def fingerprints(manifest: Any) -> dict[str, tuple[str, str]]:
             json.dumps(config, sort_keys=True, default=str),
             *sorted(macro_sums.get(m, m) for m in _macros_of(manifest, node)),
         ]
-        digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-        result[unique_id] = (str(config.get("materialized", "")), digest)
+        materialized = str(config.get("materialized", ""))
+        result[unique_id] = Fingerprint("definition", materialized, _digest(parts))
+    for unique_id, test in getattr(manifest, "unit_tests", {}).items():
+        parts = [test.checksum, json.dumps(test.given, default=str), str(test.expect)]
+        result[unique_id] = Fingerprint("definition", "unit_test", _digest(parts))
+    for unique_id, source in manifest.sources.items():
+        folder = raw_root / f"_source={source.schema}" / f"_dataset={source.identifier}"
+        files = sorted(
+            f"{path.relative_to(folder)}:{path.stat().st_size}"
+            for path in folder.glob("*/*.parquet")
+        )
+        result[unique_id] = Fingerprint("data", "source", _digest(files))
     return result
+
+
+def _digest(parts: Iterable[str]) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 def _macro_checksums(manifest: Any) -> dict[str, str]:
     return {
-        uid: str(macro.macro_sql and hashlib.sha256(macro.macro_sql.encode()).hexdigest())
+        uid: hashlib.sha256((macro.macro_sql or "").encode()).hexdigest()
         for uid, macro in manifest.macros.items()
     }
 
@@ -142,18 +169,60 @@ def _macros_of(manifest: Any, node: Any) -> set[str]:
     return seen
 
 
-def changed_incremental_models(
+@dataclass(frozen=True)
+class Plan:
+    """What an incremental build does: the nodes to build and test (None: all of them) and
+    the incremental models to build whole."""
+
+    selected: frozenset[str] | None
+    rebuilt_whole: tuple[str, ...]
+    dropped: tuple[str, ...] = ()
+
+    def selectors(self, manifest: Any) -> list[str] | None:
+        """The `--select` arguments for dbt (None: build everything)."""
+        if self.selected is None:
+            return None
+        names = []
+        for uid in sorted(self.selected):
+            if uid in manifest.sources:
+                source = manifest.sources[uid]
+                names.append(f"source:{source.source_name}.{source.name}")
+            elif uid in manifest.nodes:
+                names.append(manifest.nodes[uid].name)
+            elif uid in getattr(manifest, "unit_tests", {}):
+                names.append(f"unit_test:{manifest.unit_tests[uid].name}")
+        return names
+
+
+def plan(
     manifest: Any,
-    current: Mapping[str, tuple[str, str]],
+    current: Mapping[str, Fingerprint],
     published: Mapping[str, str],
-) -> list[str]:
-    """Incremental models that must be built whole: changed since the published build, new,
-    or downstream (through any node) of a node that changed, appeared or disappeared."""
-    changed = {uid for uid, (_, digest) in current.items() if published.get(uid) != digest}
+) -> Plan:
+    """Compare this build's fingerprints with the published build's.
+
+    * Nodes whose definition changed, appeared, or lost a parent, and the sources whose raw
+      files changed, are selected with every node downstream of them (tests included): the
+      others would give the tables and test results the published version already has.
+    * Incremental models selected because of a definition change (their own or upstream) are
+      built whole: an incremental table never mixes rows made by two versions of the SQL."""
     removed = set(published) - set(current)
-    seeds = changed | {child for uid in removed for child in manifest.child_map.get(uid, [])}
-    affected = _descendants(manifest.child_map, seeds) | changed
-    return sorted(uid for uid in affected if current.get(uid, ("", ""))[0] == "incremental")
+    definition = {
+        uid
+        for uid, fp in current.items()
+        if fp.kind == "definition" and published.get(uid) != fp.digest
+    } | {child for uid in removed for child in manifest.child_map.get(uid, [])}
+    data = {
+        uid for uid, fp in current.items() if fp.kind == "data" and published.get(uid) != fp.digest
+    }
+    redefined = definition | _descendants(manifest.child_map, definition)
+    selected = redefined | data | _descendants(manifest.child_map, data)
+    whole = sorted(
+        manifest.nodes[uid].name
+        for uid in redefined
+        if uid in current and current[uid].materialized == "incremental"
+    )
+    return Plan(selected=frozenset(selected), rebuilt_whole=tuple(whole))
 
 
 def _descendants(child_map: Mapping[str, Iterable[str]], roots: Iterable[str]) -> set[str]:
@@ -176,23 +245,22 @@ def published_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return {str(uid): str(digest) for uid, digest in rows}
 
 
-def record_fingerprints(
-    con: duckdb.DuckDBPyConnection, current: Mapping[str, tuple[str, str]]
-) -> None:
+def record_fingerprints(con: duckdb.DuckDBPyConnection, current: Mapping[str, Fingerprint]) -> None:
     """What this build was made from, for the next build's comparison (published with it)."""
     con.execute("create schema if not exists lake_ops")
     con.execute(
-        f"create or replace table {NODES_TABLE} "
-        "(unique_id varchar primary key, materialized varchar, fingerprint varchar)"
+        f"create or replace table {NODES_TABLE} (unique_id varchar primary key, "
+        "kind varchar, materialized varchar, fingerprint varchar)"
     )
     con.executemany(
-        f"insert into {NODES_TABLE} values (?, ?, ?)",
-        [(uid, mat, digest) for uid, (mat, digest) in sorted(current.items())],
+        f"insert into {NODES_TABLE} values (?, ?, ?, ?)",
+        [(uid, fp.kind, fp.materialized, fp.digest) for uid, fp in sorted(current.items())],
     )
     con.execute(
-        f"comment on table {NODES_TABLE} is 'The definition (file, config, macros) each model, "
-        "seed and snapshot of this version was built from: the next build rebuilds whole the "
-        "incremental models whose definition, or an upstream one, changed.'"
+        f"comment on table {NODES_TABLE} is 'What each node of this version was built from: "
+        "the definition of models, seeds, snapshots and tests (file, config, macros), the raw "
+        "files of sources. The next build builds and tests only what changed and what is "
+        "downstream of it, and builds whole the incremental models whose definition changed.'"
     )
 
 
@@ -224,26 +292,23 @@ def relations_of(manifest: Any) -> set[tuple[str, str]]:
     return found
 
 
-def prepare_relations(
-    layout: WarehouseLayout, manifest: Any, *, incremental: bool
-) -> tuple[list[str], list[str]]:
-    """Drop what the project no longer builds and the incremental models to build whole.
-
-    Returns (dropped relations, incremental models rebuilt whole)."""
-    current = fingerprints(manifest)
+def prepare_relations(layout: WarehouseLayout, manifest: Any, *, incremental: bool) -> Plan:
+    """Drop what the project no longer builds and the incremental models to build whole;
+    record this build's fingerprints. Returns the plan (everything, when not incremental)."""
+    current = fingerprints(manifest, layout.paths.raw)
     wanted = relations_of(manifest)
     with duckdb.connect(str(layout.build_db)) as con:
         dropped = _drop_unknown(con, wanted)
-        rebuilt: list[str] = []
+        result = Plan(selected=None, rebuilt_whole=())
         if incremental:
-            published = published_fingerprints(con)
-            for uid in changed_incremental_models(manifest, current, published):
-                node = manifest.nodes[uid]
+            result = plan(manifest, current, published_fingerprints(con))
+            by_name = {node.name: node for node in manifest.nodes.values()}
+            for name in result.rebuilt_whole:
+                node = by_name[name]
                 con.execute(f'drop table if exists "{node.schema}"."{node.alias or node.name}"')
-                rebuilt.append(node.name)
         record_fingerprints(con, current)
         con.execute("checkpoint")
-    return dropped, rebuilt
+    return replace(result, dropped=tuple(dropped))
 
 
 def _drop_unknown(con: duckdb.DuckDBPyConnection, wanted: set[tuple[str, str]]) -> list[str]:

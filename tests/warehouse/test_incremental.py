@@ -107,3 +107,28 @@ def test_an_unchanged_project_rebuilds_no_incremental_model_whole(tiny: TinyLake
     _, second = two_loads(tiny)
     assert second.start is not None and second.start.rebuilt_whole == ()
     assert second.start.dropped == ()
+
+
+def test_only_what_reads_changed_data_is_built_and_tested(tiny: TinyLake) -> None:
+    _, second = two_loads(tiny)
+
+    built = {node.name for node in second.nodes if not node.is_test}
+    assert built == {"stg_demo__plays", "fct_plays", "fct_play_loads", "snap_plays"}  # no dim_slow
+    assert second.test_counts()["passed"] >= 1
+    # what was not rebuilt is the published version's, and still counted
+    assert second.rows["dim_slow"] == 1 and second.rows["fct_play_loads"] == 3
+
+
+def test_a_build_with_nothing_new_builds_nothing_and_publishes_the_same_data(
+    tiny: TinyLake,
+) -> None:
+    tiny.write_plays([("a", 1), ("b", 2)], loaded=T0)
+    build(tiny)
+    publish(tiny.layout)
+
+    again = build(tiny)
+
+    assert again.start is not None and again.start.selected == 0
+    assert again.nodes == [] and again.ok
+    publish(tiny.layout)
+    assert tiny.published_plays() == {"a": 1, "b": 2}
