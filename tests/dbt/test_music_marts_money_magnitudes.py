@@ -80,7 +80,7 @@ def test_royalties_build_at_real_magnitudes(royalties: StagingBuild) -> None:
 def test_a_million_dollar_row_reaches_the_mart_exactly(royalties: StagingBuild) -> None:
     assert royalties.one(
         "select sum(earnings), sum(earnings_usd), sum(gross_earnings_usd) "
-        "from curated.fct_royalties_monthly where source = 'distrokid'"
+        "from music.fct_royalties_monthly where source = 'distrokid'"
     ) == (MILLION, MILLION, MILLION)
 
 
@@ -89,7 +89,7 @@ def test_a_large_eur_row_converts_exactly(royalties: StagingBuild) -> None:
     assert expected == Decimal("260325.52065000")
     assert royalties.one(
         "select earnings, usd_per_unit, earnings_usd, gross_earnings_usd "
-        "from curated.fct_royalties_monthly where source = 'toolost'"
+        "from music.fct_royalties_monthly where source = 'toolost'"
     ) == (TOOLOST_EUR, EUR_2025_02, expected, expected)
 
 
@@ -102,7 +102,14 @@ def ads(tmp_path_factory: pytest.TempPathFactory) -> StagingBuild:
     files.mkdir()
     doc = json.loads((FIXTURES / "meta_ads" / "insights.json").read_text())
     records = doc["data"] if isinstance(doc, dict) else doc
-    records[0]["spend"] = str(AD_SPEND)
+    first = records[0]
+    first["spend"] = str(AD_SPEND)
+    # what Meta reports beside such a spend: its cost per click and per thousand impressions
+    # (the mart's tests check its own ratios against these)
+    if first.get("clicks"):
+        first["cpc"] = f"{AD_SPEND / Decimal(first['clicks']):.6f}"
+    if first.get("impressions"):
+        first["cpm"] = f"{AD_SPEND * 1000 / Decimal(first['impressions']):.6f}"
     (files / "insights.json").write_text(json.dumps(doc))
     account_id = records[0].get("account_id", "1234567890")
     (files / "ad_account.json").write_text(
@@ -129,7 +136,7 @@ def test_a_100k_ad_set_window_converts_exactly(ads: StagingBuild) -> None:
     assert [p for p in ads.problems() if not p.startswith("warn ")] == []
     expected = (AD_SPEND * EUR_2025_05).quantize(Decimal("0.00000001"))
     rows = ads.query(
-        "select spend, usd_per_unit, spend_usd from curated.fct_ad_performance_window "
+        "select spend, usd_per_unit, spend_usd from music.fct_ad_performance_window "
         "where spend = 100000"
     )
     assert rows == [(AD_SPEND, EUR_2025_05, expected)]

@@ -100,7 +100,7 @@ def test_hyphenated_isrc_is_merged(marts: StagingBuild) -> None:
         f"= '{track.isrc}'"
     ) == [(track.isrc, written, track.title, "the-quiet-hours")]
     assert marts.query(
-        "select match_method from main.int_tracks_matched "
+        "select match_method from intermediate.int_tracks_matched "
         f"where platform = 'toolost_sales' and isrc = '{track.isrc}'"
     ) == [("normalised_isrc",)]
     # the statements' royalties land on the one track row

@@ -21,11 +21,12 @@
     unique_key=['source', 'account', 'platform', 'track_scope', 'stream_date'],
     on_schema_change='fail',
     pre_hook="{% if is_incremental() %}delete from {{ this }} where track_scope <> 'track'{% endif %}",
-    post_hook="
-        create or replace table lake_ops.fct_streams_daily__song_tracks as
+    post_hook=[
+        "create schema if not exists lake_ops",
+        "create or replace table lake_ops.fct_streams_daily__song_tracks as
         select account, spotify_track_id, song_title, artist_id, track_id
-        from {{ ref('int_spotify_song_tracks') }}
-    ",
+        from {{ ref('int_spotify_song_tracks') }}",
+    ],
 ) }}
 
 with
