@@ -23,7 +23,7 @@ def load_env() -> None:
 
 @dataclass(frozen=True)
 class LakePaths:
-    """The zones under one lake root (see DESIGN.md)."""
+    """The zones under one lake root (README.md, "Zones")."""
 
     root: Path
 
