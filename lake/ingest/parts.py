@@ -7,7 +7,6 @@ from __future__ import annotations
 import codecs
 import csv
 import gzip
-import shutil
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ import duckdb
 
 from lake.errors import ContractError
 from lake.ingest.contract import Csv
+from lake.ingest.scan import LineCount, UnpackLimits, bounded_copy
 
 HEAD_BYTES = 1 << 16
 # the first record whose keys are read on their own is looked for among these
@@ -57,6 +57,7 @@ class Part:
     name: str
     landing_path: str
     metadata: dict[str, Any]
+    lines: LineCount | None = None  # counted independently of the readers (scan.py)
 
 
 def head_bytes(part: Part, size: int = HEAD_BYTES) -> bytes:
@@ -64,12 +65,12 @@ def head_bytes(part: Part, size: int = HEAD_BYTES) -> bytes:
         return handle.read(size)
 
 
-def gunzip(source: Path, target: Path, name: str) -> None:
+def gunzip(source: Path, target: Path, name: str) -> LineCount:
     """Decompress a gzip file to `target`, checking its CRC and length (a truncated download
-    fails here instead of landing half its rows)."""
+    fails here instead of landing half its rows), within the unpacking limits."""
     try:
         with gzip.open(source, "rb") as src, target.open("wb") as out:
-            shutil.copyfileobj(src, out, 1 << 20)
+            return bounded_copy(src, out, name, source.stat().st_size, UnpackLimits.from_env())
     except (OSError, EOFError, zlib.error) as exc:
         raise ContractError(
             "corrupt_gzip",
