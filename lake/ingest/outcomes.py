@@ -84,6 +84,8 @@ class DatasetOutput:
     rejects_path: str | None
     rescued_columns: list[str] = field(default_factory=list)
     missing_optional: list[str] = field(default_factory=list)
+    # the file's own columns named like lineage columns: kept in `_rescued`, never as lineage
+    lineage_named: list[str] = field(default_factory=list)
 
 
 @dataclass

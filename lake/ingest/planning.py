@@ -58,7 +58,7 @@ def plan(
     if magic[:2] == b"\x1f\x8b":
         path = scratch / "gunzipped"
         lines = gunzip(landing_file.path, path, name)
-    part = Part(path, inner, landing_file.rel_path, landing_file.metadata, lines)
+    part = Part(path, inner, landing_file.rel_path, landing_file.metadata, lines, scratch)
     return [(dataset, part, "") for dataset in claimed]
 
 
@@ -96,6 +96,7 @@ def plan_zip(
                         f"{landing_file.rel_path}!{member.filename}",
                         landing_file.metadata,
                         lines,
+                        scratch,
                     )
                     plan.append((dataset, part, f"-m{index}"))
         if not plan:
