@@ -74,7 +74,7 @@ class SpoolWriter:
         self._handle.flush()
         os.fsync(self._handle.fileno())
         self._handle.close()
-        os.chmod(self.path, READ_ONLY)  # landing files are read-only once written
+        self.path.chmod(READ_ONLY)  # landing files are read-only once written
         return Spool(self.path, self._hash.hexdigest(), self._size, bytes(self._head))
 
     def abort(self) -> None:

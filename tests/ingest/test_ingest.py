@@ -245,7 +245,9 @@ def test_a_second_ingest_refuses_while_one_runs(lake: Lake) -> None:
     ingestor = Ingestor(lake.paths, [WIDGETS])
     with file_lock(ingestor.lock_path) as held:
         assert held
-        with pytest.raises(LockedError, match="another ingest, or a build reading the raw zone, is running"):
+        with pytest.raises(
+            LockedError, match="another ingest, or a build reading the raw zone, is running"
+        ):
             ingestor.run(lake.files, wait=False)
     assert ingestor.run(lake.files, wait=False).to_dict()["ingested"] == 1
 
