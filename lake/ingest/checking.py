@@ -3,10 +3,13 @@ SQL that tells a value parsing as its contract's type from one that does not."""
 
 from __future__ import annotations
 
+import csv
+
 import duckdb
 
 from lake.errors import ContractError
-from lake.ingest.contract import Dataset, Layout
+from lake.ingest.contract import Csv, Dataset, Layout, Ndjson
+from lake.ingest.outcomes import DatasetOutput
 from lake.ingest.readers import Landed, Part
 from lake.ingest.sql import ident, literal
 
@@ -71,3 +74,43 @@ def match_layout(dataset: Dataset, landed: Landed, part: Part) -> Layout:
         f"lake/contracts/{dataset.source}.py, then 'lake quarantine retry'",
         {"missing": missing, "layout": closest.name, "found": landed.header},
     )
+
+
+def reconcile(part: Part, dataset: Dataset, output: DatasetOutput) -> None:
+    """Rows in = rows in raw + rows rejected, checked against the lines counted while the
+    file's hash was checked (or while it was unpacked), not against the reader's own counts.
+
+    NDJSON: one record per non-blank line, exactly. CSV: one record per non-blank line after
+    the header, unless quoted values hold line breaks; only when the counts differ are the
+    records counted again, by Python's csv module (a second pass, but only then)."""
+    lines = part.lines
+    if lines is None or not isinstance(dataset.format, Csv | Ndjson):
+        return
+    expected = lines.lines - lines.blank
+    if isinstance(dataset.format, Csv):
+        expected -= 1  # the header
+        if expected != output.rows_landed:
+            expected = _csv_records(part, dataset.format)
+    if expected != output.rows_landed:
+        raise ContractError(
+            "rows_unaccounted",
+            f"{part.name} holds {expected:,} records but the reader accounted for "
+            f"{output.rows_landed:,} ({output.rows_raw:,} to raw, {output.rows_rejected:,} "
+            "rejected): rows would vanish without a trace, so nothing of it was ingested",
+            "look for very long lines or stray line breaks ('lake quarantine show'); fix "
+            "the file or the contract (max_line_size), then 'lake quarantine retry'",
+            {"records": expected, "rows_raw": output.rows_raw, "rejected": output.rows_rejected},
+        )
+
+
+def _csv_records(part: Part, fmt: Csv) -> int:
+    """Non-blank records after the header, as Python's csv module reads them."""
+    csv.field_size_limit(1 << 31)
+    with part.path.open(encoding=_python_encoding(fmt.encoding), errors="replace", newline="") as f:
+        reader = csv.reader(f, delimiter=fmt.delimiter, quotechar=fmt.quote)
+        return max(0, sum(1 for record in reader if record) - 1)
+
+
+def _python_encoding(encoding: str) -> str:
+    lowered = encoding.lower().replace("_", "-")
+    return "utf-8-sig" if lowered in ("utf-8", "utf8") else encoding

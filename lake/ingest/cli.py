@@ -116,6 +116,12 @@ def print_summary(summary: IngestSummary, *, files: bool | None = None) -> None:
             f"[yellow]quarantined[/] {outcome.quarantine_path}: "
             f"{reason.get('error', {}).get('message')}\n    what to do: {reason.get('what_to_do')}"
         )
+    for outcome in summary.by_status("duplicate"):
+        if outcome.what_to_do:
+            console.print(
+                f"[yellow]duplicate of a quarantined file[/] {outcome.landing_path}\n"
+                f"    what to do: {outcome.what_to_do}"
+            )
 
 
 def _print_file_table(summary: IngestSummary) -> None:

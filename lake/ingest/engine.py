@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -27,7 +28,7 @@ from lake.contracts import all_datasets
 from lake.errors import ContractError, LockedError
 from lake.failpoints import crash_point
 from lake.fsutil import file_lock, publish_file
-from lake.ingest.checking import match_layout, source_type_holds
+from lake.ingest.checking import match_layout, reconcile, source_type_holds
 from lake.ingest.contract import Dataset
 from lake.ingest.ledger import Ledger, LedgerRow
 from lake.ingest.outcomes import (
@@ -37,12 +38,15 @@ from lake.ingest.outcomes import (
     IngestSummary,
     LandingFile,
     ProgressCallback,
+    duplicate,
     mark_resolved,
     new_batch_id,
     no_contract,
     quarantine_file,
     short_summary,
+    unexpected_error,
     utc_now,
+    verify_landed_bytes,
 )
 from lake.ingest.planning import plan
 from lake.ingest.readers import Part, read_part
@@ -178,20 +182,17 @@ class Ingestor:
         retrying = sha in retry or landing_file.sha256 in retry
         if landing_file.rel_path in seen and not retrying:
             return None
-        existing = ledger.get(sha)
+        existing = ledger.find(landing_file)
+        if existing is not None and existing.sha256 != sha:  # a row keyed the old way
+            landing_file = replace(landing_file, key=existing.sha256)
+            sha = existing.sha256
         if existing and not (retrying and existing.status == "quarantined"):
             if existing.landing_path == landing_file.rel_path:
                 return None
             ledger.record_sighting(
                 landing_file.rel_path, sha, batch_id, utc_now().isoformat(), "duplicate"
             )
-            return FileOutcome(
-                landing_file.rel_path,
-                landing_file.source,
-                sha,
-                "duplicate",
-                duplicate_of=existing.landing_path,
-            )
+            return duplicate(landing_file, existing)
         scratch = self.paths.tmp / f"ingest-{batch_id}-{sha[:12]}"
         scratch.mkdir(parents=True, exist_ok=True)
         try:
@@ -199,6 +200,9 @@ class Ingestor:
                 outcome = self._ingest(landing_file, batch_id, scratch)
             except ContractError as error:
                 outcome = quarantine_file(self.paths, landing_file, batch_id, error)
+            except Exception as error:  # any failure reading one file quarantines that file
+                unexpected = unexpected_error(landing_file, error)
+                outcome = quarantine_file(self.paths, landing_file, batch_id, unexpected)
             self._commit(ledger, landing_file, batch_id, outcome, existing if retrying else None)
             crash_point("committed")
             return outcome
@@ -247,7 +251,8 @@ class Ingestor:
                 f"{landing_file.name} is empty (0 bytes)",
                 "the download failed or was interrupted: fetch the export again and land it",
             )
-        parts = plan(self.datasets, landing_file, scratch)
+        lines = verify_landed_bytes(landing_file)
+        parts = plan(self.datasets, landing_file, scratch, lines)
         staged: list[tuple[Path, Path]] = []
         outputs: list[DatasetOutput] = []
         recognised = False
@@ -316,6 +321,8 @@ class Ingestor:
                 return None
             layout = match_layout(dataset, landed, part)
             writer = PartWriter(con, self.paths, landing_file, dataset, layout, landed, batch_id)
-            return writer.write(part, suffix, scratch)
+            output, staged = writer.write(part, suffix, scratch)
+            reconcile(part, dataset, output)
+            return output, staged
         finally:
             con.close()

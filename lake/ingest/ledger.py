@@ -15,7 +15,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from lake.ingest.outcomes import LandingFile
 
 _SCHEMA = """
 create table if not exists files (
@@ -99,6 +102,15 @@ class Ledger:
     def get(self, sha256: str) -> LedgerRow | None:
         row = self._conn.execute("select * from files where sha256 = ?", (sha256,)).fetchone()
         return _to_row(row) if row else None
+
+    def find(self, landing_file: LandingFile) -> LedgerRow | None:
+        """The row of a landing file's ingest key; or, in a ledger written before the source
+        was part of the key, the row of its old key when it was for the same source."""
+        row = self.get(landing_file.ingest_key)
+        if row is not None:
+            return row
+        legacy = self.get(landing_file.legacy_key)
+        return legacy if legacy is not None and legacy.source == landing_file.source else None
 
     def rows(self, status: str | None = None, source: str | None = None) -> list[LedgerRow]:
         query = "select * from files where 1=1"

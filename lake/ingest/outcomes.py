@@ -17,9 +17,11 @@ from lake.config import LakePaths
 from lake.errors import ContractError
 from lake.failpoints import crash_point
 from lake.fsutil import atomic_write_json, atomic_writer
+from lake.ingest.scan import LineCount, hash_and_count
 
 if TYPE_CHECKING:
     from lake.ingest.contract import Dataset
+    from lake.ingest.ledger import LedgerRow
 
 REJECTS_DIR = "_rows"
 
@@ -36,14 +38,29 @@ class LandingFile:
     size: int
     landed_at: datetime
     metadata: dict[str, Any] = field(default_factory=dict)
+    key: str | None = None  # the ledger's key, when an older ledger row keys it the old way
 
     @property
     def ingest_key(self) -> str:
-        """What "exactly once" counts: the file's bytes, and the account they belong to.
+        """What "exactly once" counts: the file's bytes, the source and the account they
+        belong to.
 
         Two accounts can receive byte-identical answers (two Linktree profiles with no
-        subscribers yet): those are two facts, not one file landed twice. Without an account
-        in the landing metadata the key is the SHA-256 of the bytes."""
+        subscribers yet), and the same bytes landed under another source (a file first
+        landed under the wrong one) are read by other contracts: those are different facts,
+        not one file landed twice."""
+        if self.key:
+            return self.key
+        account = self.metadata.get("account")
+        text = f"{self.sha256}\nsource={self.source}"
+        if account not in (None, ""):
+            text += f"\naccount={account}"
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    @property
+    def legacy_key(self) -> str:
+        """The key of ledgers written before the source was part of it: the SHA-256, or of
+        the SHA-256 and the account. Such a row means this file only for the same source."""
         account = self.metadata.get("account")
         if account in (None, ""):
             return self.sha256
@@ -67,6 +84,8 @@ class DatasetOutput:
     rejects_path: str | None
     rescued_columns: list[str] = field(default_factory=list)
     missing_optional: list[str] = field(default_factory=list)
+    # the file's own columns named like lineage columns: kept in `_rescued`, never as lineage
+    lineage_named: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -79,6 +98,7 @@ class FileOutcome:
     reason: dict[str, Any] | None = None
     quarantine_path: str | None = None
     duplicate_of: str | None = None
+    what_to_do: str | None = None
 
     @property
     def rows_landed(self) -> int:
@@ -105,6 +125,7 @@ class FileOutcome:
             "reason": self.reason,
             "quarantine_path": self.quarantine_path,
             "duplicate_of": self.duplicate_of,
+            "what_to_do": self.what_to_do,
         }
 
 
@@ -193,6 +214,57 @@ def quarantine_file(
         "quarantined",
         reason=reason,
         quarantine_path=rel(paths, target),
+    )
+
+
+def duplicate(landing_file: LandingFile, existing: LedgerRow) -> FileOutcome:
+    """A file whose bytes (for this source and account) were already processed; when they were
+    quarantined, what to do about it."""
+    hint = None
+    if existing.status == "quarantined":
+        message = ((existing.reason or {}).get("error") or {}).get("message", "see the reason")
+        hint = (
+            f"the same bytes were quarantined from {existing.landing_path} ({message}): "
+            "landing them again does not retry them; fix the cause, then run "
+            f"'lake quarantine retry {landing_file.sha256[:12]}'"
+        )
+    return FileOutcome(
+        landing_file.rel_path,
+        landing_file.source,
+        landing_file.ingest_key,
+        "duplicate",
+        duplicate_of=existing.landing_path,
+        what_to_do=hint,
+    )
+
+
+def verify_landed_bytes(landing_file: LandingFile) -> LineCount:
+    """Check the landing file still holds the bytes that were landed (before reading any),
+    and count its lines in the same pass (scan.py)."""
+    actual, lines = hash_and_count(landing_file.path)
+    if actual != landing_file.sha256:
+        raise ContractError(
+            "landing_changed",
+            f"{landing_file.name} no longer holds the bytes that were landed: its SHA-256 is "
+            f"{actual[:12]}..., the landing record says {landing_file.sha256[:12]}... "
+            "(landing files are read-only once written; something changed this one)",
+            "find out what changed the file; land the new bytes as a new file with "
+            "'lake land' (and restore the original if it matters), then 'lake quarantine "
+            "retry' for the original",
+            {"expected_sha256": landing_file.sha256, "actual_sha256": actual},
+        )
+    return lines
+
+
+def unexpected_error(landing_file: LandingFile, error: Exception) -> ContractError:
+    """An error no check foresaw, turned into a reason for this one file."""
+    return ContractError(
+        "unreadable",
+        f"{landing_file.name} could not be read: {type(error).__name__}: "
+        f"{str(error).splitlines()[0][:300] if str(error) else 'no message'}",
+        "inspect the file ('lake quarantine show'); if it is damaged, fetch and land it "
+        "again; if it is genuine, report it with this message, then 'lake quarantine retry'",
+        {"exception": type(error).__name__},
     )
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import codecs
 import csv
 import gzip
-import shutil
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ import duckdb
 
 from lake.errors import ContractError
 from lake.ingest.contract import Csv
+from lake.ingest.scan import LineCount, UnpackLimits, bounded_copy
 
 HEAD_BYTES = 1 << 16
 # the first record whose keys are read on their own is looked for among these
@@ -57,6 +57,84 @@ class Part:
     name: str
     landing_path: str
     metadata: dict[str, Any]
+    lines: LineCount | None = None  # counted independently of the readers (scan.py)
+    scratch: Path | None = None  # where a reader may write a normalised copy
+
+
+# the columns an ingest adds to every raw row, and raw's partition columns: a file's own column
+# of one of these names (any case) is read under another name (`column_alias`) and rescued
+LINEAGE = frozenset(
+    (
+        "_rescued",
+        "_source_file",
+        "_sha256",
+        "_batch_id",
+        "_ingested_at",
+        "_landed_at",
+        "_row_number",
+        "_layout",
+        "_landing_metadata",
+        "_source",
+        "_dataset",
+        "_date",
+    )
+)
+
+
+def column_alias(name: str) -> str:
+    """The name a file's column has in a reader's relation: its own, unless it would forge
+    (or be overwritten by) a lineage column."""
+    return f"__file_{name}" if name.lower() in LINEAGE else name
+
+
+def lineage_collisions(header: list[str]) -> list[str]:
+    return [name for name in header if name.lower() in LINEAGE]
+
+
+def name_blank_columns(header: list[str]) -> list[str]:
+    """A header field with no name (a trailing delimiter) gets `column<N>` (1-based), as
+    DuckDB names columns; the values are kept (in `_rescued`) instead of refusing the file."""
+    taken = {h.lower() for h in header}
+    named: list[str] = []
+    for index, name in enumerate(header, start=1):
+        if not name:
+            name = f"column{index}"
+            while name.lower() in taken:
+                name += "_"
+            taken.add(name.lower())
+        named.append(name)
+    return named
+
+
+def normalise_line_endings(part: Part) -> Path:
+    """A copy of the part with every CRLF and lone CR as LF, in scratch (only for a file
+    whose line endings are mixed, which DuckDB's CSV reader refuses)."""
+    if part.scratch is None:
+        raise RuntimeError("normalise_line_endings() without a scratch folder")
+    target = part.scratch / f"lf-{part.path.name}"
+    last_cr = False
+    with part.path.open("rb") as src, target.open("wb") as out:
+        while chunk := src.read(1 << 20):
+            if last_cr and chunk[:1] == b"\n":
+                chunk = chunk[1:]
+            last_cr = chunk[-1:] == b"\r"
+            out.write(chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n"))
+    return target
+
+
+def run_line_reader(
+    con: duckdb.DuckDBPyConnection, part: Part, statement: Callable[[Path], str]
+) -> None:
+    """Run a read_csv statement over the part; if DuckDB refuses it because its line
+    endings are mixed (CRLF, CR and LF), run it again over a copy with LF endings."""
+    try:
+        con.execute(statement(part.path))
+        return
+    except duckdb.Error as exc:
+        mixed = part.lines is not None and part.lines.mixed and part.scratch is not None
+        if not mixed or "state machine" not in str(exc):
+            raise file_error(part, exc) from exc
+    run_statement(con, part, statement(normalise_line_endings(part)))
 
 
 def head_bytes(part: Part, size: int = HEAD_BYTES) -> bytes:
@@ -64,12 +142,12 @@ def head_bytes(part: Part, size: int = HEAD_BYTES) -> bytes:
         return handle.read(size)
 
 
-def gunzip(source: Path, target: Path, name: str) -> None:
+def gunzip(source: Path, target: Path, name: str) -> LineCount:
     """Decompress a gzip file to `target`, checking its CRC and length (a truncated download
-    fails here instead of landing half its rows)."""
+    fails here instead of landing half its rows), within the unpacking limits."""
     try:
         with gzip.open(source, "rb") as src, target.open("wb") as out:
-            shutil.copyfileobj(src, out, 1 << 20)
+            return bounded_copy(src, out, name, source.stat().st_size, UnpackLimits.from_env())
     except (OSError, EOFError, zlib.error) as exc:
         raise ContractError(
             "corrupt_gzip",

@@ -3,7 +3,6 @@ read (the file itself, a gzip's content, or the members of a zip), unpacked into
 
 from __future__ import annotations
 
-import shutil
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
@@ -12,6 +11,7 @@ from lake.errors import ContractError
 from lake.ingest.contract import Dataset
 from lake.ingest.outcomes import LandingFile, no_contract
 from lake.ingest.readers import Part, gunzip
+from lake.ingest.scan import LineCount, UnpackLimits, bounded_copy
 
 
 def candidates(all_datasets: Sequence[Dataset], landing_file: LandingFile) -> list[Dataset]:
@@ -34,10 +34,14 @@ def candidates(all_datasets: Sequence[Dataset], landing_file: LandingFile) -> li
 
 
 def plan(
-    all_datasets: Sequence[Dataset], landing_file: LandingFile, scratch: Path
+    all_datasets: Sequence[Dataset],
+    landing_file: LandingFile,
+    scratch: Path,
+    lines: LineCount | None = None,
 ) -> list[tuple[Dataset, Part, str]]:
     """Which (dataset, readable part, output suffix) triples this file holds: a zip's
-    members, a gzip's content (unpacked into scratch), or the file itself."""
+    members, a gzip's content (unpacked into scratch), or the file itself. `lines`: the
+    landing file's lines, counted while its hash was checked."""
     claimants = candidates(all_datasets, landing_file)
     name = landing_file.name
     with landing_file.path.open("rb") as handle:
@@ -53,8 +57,8 @@ def plan(
     path = landing_file.path
     if magic[:2] == b"\x1f\x8b":
         path = scratch / "gunzipped"
-        gunzip(landing_file.path, path, name)
-    part = Part(path, inner, landing_file.rel_path, landing_file.metadata)
+        lines = gunzip(landing_file.path, path, name)
+    part = Part(path, inner, landing_file.rel_path, landing_file.metadata, lines, scratch)
     return [(dataset, part, "") for dataset in claimed]
 
 
@@ -75,20 +79,24 @@ def plan_zip(
     plan: list[tuple[Dataset, Part, str]] = []
     with archive:
         members = [m for m in archive.infolist() if not m.is_dir()]
+        _refuse_duplicate_members(members, landing_file.name)
         for dataset in claimed:
             for index, member in enumerate(members):
                 if dataset.claims_member(member.filename):
                     target = scratch / f"member-{index}"
-                    _extract_member(archive, member, target, landing_file.name)
+                    lines = _extract_member(archive, member, target, landing_file.name)
                     if member.filename.lower().endswith(".gz"):
                         target = target.rename(scratch / f"member-{index}.gz")
-                        gunzip(target, scratch / f"member-{index}", member.filename)
+                        lines = gunzip(target, scratch / f"member-{index}", member.filename)
+                        target.unlink()  # scratch holds one unpacked copy at a time
                         target = scratch / f"member-{index}"
                     part = Part(
                         target,
                         PurePosixPath(member.filename).name,
                         f"{landing_file.rel_path}!{member.filename}",
                         landing_file.metadata,
+                        lines,
+                        scratch,
                     )
                     plan.append((dataset, part, f"-m{index}"))
         if not plan:
@@ -105,13 +113,51 @@ def plan_zip(
     return plan
 
 
+def _refuse_duplicate_members(members: list[zipfile.ZipInfo], name: str) -> None:
+    """Two members with one name: which is the export? Reading both would double its rows."""
+    names = [m.filename for m in members]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ContractError(
+            "duplicate_members",
+            f"{name} holds more than one member named {', '.join(twice)}",
+            "a platform's export never repeats a name: download the export again and land "
+            "it; if it was rebuilt by hand, zip each file once",
+            {"members": twice},
+        )
+
+
+def _refuse_unreadable_member(member: zipfile.ZipInfo, name: str) -> None:
+    if member.flag_bits & 0x1:
+        raise ContractError(
+            "encrypted_zip",
+            f"{name}: member {member.filename} is encrypted (password-protected)",
+            "export or download it again without a password (or unzip it yourself and "
+            "'lake land' the files inside)",
+        )
+    if member.compress_type not in _READABLE_METHODS:
+        raise ContractError(
+            "unsupported_zip",
+            f"{name}: member {member.filename} uses compression method "
+            f"{member.compress_type}, which lake cannot unpack (stored, deflate, bzip2, lzma)",
+            "unzip it with a tool that knows the method (7-Zip for AES or deflate64) and "
+            "'lake land' the files inside, or re-export it with ordinary zip compression",
+            {"method": member.compress_type},
+        )
+
+
+_READABLE_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
+
+
 def _extract_member(
     archive: zipfile.ZipFile, member: zipfile.ZipInfo, target: Path, name: str
-) -> None:
+) -> LineCount:
+    _refuse_unreadable_member(member, name)
+    label = f"{name}: member {member.filename}"
     try:
         with archive.open(member) as src, target.open("wb") as out:
-            shutil.copyfileobj(src, out, 1 << 20)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            return bounded_copy(src, out, label, member.compress_size, UnpackLimits.from_env())
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
         raise ContractError(
             "corrupt_zip",
             f"{name}: member {member.filename} cannot be extracted ({exc})",

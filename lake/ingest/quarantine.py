@@ -14,6 +14,7 @@ from typing import Any
 from lake.config import LakePaths
 from lake.errors import NotFoundError, ValidationError
 from lake.ingest.outcomes import REJECTS_DIR
+from lake.ingest.sql import literal
 
 
 def items(paths: LakePaths, *, include_resolved: bool = False) -> list[dict[str, Any]]:
@@ -60,7 +61,7 @@ def rejects_summary(paths: LakePaths) -> list[dict[str, Any]]:
     glob = (root / "_source=*/_dataset=*/_date=*/*.parquet").as_posix()
     rows = duckdb.sql(
         "select _source, _dataset, _source_file, count(*) as rows, min(error) as first_error "
-        f"from read_parquet('{glob}', hive_partitioning = true) "
+        f"from read_parquet({literal(glob)}, hive_partitioning = true) "
         "group by all order by all"
     ).fetchall()
     keys = ("source", "dataset", "source_file", "rows", "first_error")

@@ -15,10 +15,12 @@ COPY itself). File-level problems raise `ContractError` (the file goes to quaran
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from lake.errors import ContractError
 from lake.ingest.contract import Csv, Dataset, Hook, Json, Ndjson, Parquet, ParseInput
@@ -28,6 +30,7 @@ from lake.ingest.parts import (
     Reject,
     check_header,
     check_utf16,
+    column_alias,
     decode_head,
     duckdb_encoding,
     file_error,
@@ -35,8 +38,10 @@ from lake.ingest.parts import (
     gunzip,
     head_bytes,
     looks_binary,
+    name_blank_columns,
+    refuse_duplicate_columns,
     rejects_from_duckdb,
-    run_statement,
+    run_line_reader,
 )
 from lake.ingest.readers_json import read_json, read_ndjson
 from lake.ingest.sql import ident, literal
@@ -81,6 +86,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, part: Part, fmt: Csv) -> Landed:
         )
     text = decode_head(head, fmt.encoding, part.name)
     header, header_length = first_record(text, fmt)
+    header = name_blank_columns(header) if any(header) else header
     if header_length > fmt.max_line_size:
         raise ContractError(
             "line_too_long",
@@ -109,20 +115,27 @@ def read_csv(con: duckdb.DuckDBPyConnection, part: Part, fmt: Csv) -> Landed:
             "strict_mode = true",
         ]
     )
-    reader = f"read_csv({literal(str(part.path))}, {options})"
+
+    def reader(path: Path) -> str:
+        return f"read_csv({literal(str(path))}, {options})"
+
     if any(name.lower() == "rowid" for name in header):
         # a column named rowid hides the pseudo-column: number the rows with a (one-thread)
         # window, stored with them (the COPY to raw does not keep the rows' order)
-        run_statement(
+        run_line_reader(
             con,
             part,
-            f"create or replace temp table landed_csv as "
-            f"select *, row_number() over () as _row_number from {reader}",
+            lambda path: (
+                f"create or replace temp table landed_csv as "
+                f"select *, row_number() over () as _row_number from {reader(path)}"
+            ),
         )
         relation = "landed_csv"
     else:
-        run_statement(
-            con, part, f"create or replace temp table landed_csv as select * from {reader}"
+        run_line_reader(
+            con,
+            part,
+            lambda path: f"create or replace temp table landed_csv as select * from {reader(path)}",
         )
         relation = "(select *, rowid + 1 as _row_number from landed_csv)"
     return Landed(
@@ -133,7 +146,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, part: Part, fmt: Csv) -> Landed:
 
 
 def _columns_struct(header: list[str]) -> str:
-    pairs = ", ".join(f"{literal(name)}: 'VARCHAR'" for name in header)
+    pairs = ", ".join(f"{literal(column_alias(name))}: 'VARCHAR'" for name in header)
     return "{" + pairs + "}"
 
 
@@ -147,6 +160,9 @@ def read_parquet(con: duckdb.DuckDBPyConnection, part: Part) -> Landed:
     except duckdb.Error as exc:
         raise file_error(part, exc) from exc
     header = [row[0] for row in described]
+    # DuckDB renames a case-duplicate (`ID` and `id` read as `ID`, `id_1`): the file's own
+    # names, from its footer, follow the one rule of every reader
+    refuse_duplicate_columns(_parquet_names(part), part.name)
     casts = ", ".join(_as_text(name, kind) for name, kind, *_ in described)
     relation = (
         f"(select {casts}, file_row_number + 1 as _row_number "
@@ -157,10 +173,17 @@ def read_parquet(con: duckdb.DuckDBPyConnection, part: Part) -> Landed:
     )
 
 
+def _parquet_names(part: Part) -> list[str]:
+    try:
+        return list(pq.read_schema(part.path).names)
+    except (OSError, pa.ArrowException) as exc:
+        raise file_error(part, exc) from exc
+
+
 def _as_text(name: str, kind: str) -> str:
     nested = any(token in kind for token in ("STRUCT", "MAP", "[]", "UNION")) or kind == "JSON"
     expression = f"to_json({ident(name)})::varchar" if nested else f"{ident(name)}::varchar"
-    return f"{expression} as {ident(name)}"
+    return f"{expression} as {ident(column_alias(name))}"
 
 
 # --------------------------------------------------------------------------- hooks
@@ -185,6 +208,9 @@ def read_hook(con: duckdb.DuckDBPyConnection, part: Part, fmt: Hook) -> Landed |
         return None
     table = records if isinstance(records, pa.Table) else _records_to_arrow(records)
     table = _all_text(table)
+    header = [str(name) for name in table.column_names]
+    refuse_duplicate_columns(header, part.name)
+    table = table.rename_columns([column_alias(name) for name in header])
     con.register("hook_rows", table)
     try:
         con.execute(
@@ -193,9 +219,7 @@ def read_hook(con: duckdb.DuckDBPyConnection, part: Part, fmt: Hook) -> Landed |
         )
     finally:
         con.unregister("hook_rows")
-    return Landed(
-        relation="landed_rows", header=list(table.column_names), empty=table.num_rows == 0
-    )
+    return Landed(relation="landed_rows", header=header, empty=table.num_rows == 0)
 
 
 def _records_to_arrow(records: list[dict[str, Any]]) -> pa.Table:

@@ -14,12 +14,13 @@ from lake.ingest.parts import (
     Landed,
     Part,
     Reject,
+    column_alias,
     file_error,
     head_bytes,
     looks_binary,
     refuse_duplicate_columns,
     rejects_from_duckdb,
-    run_statement,
+    run_line_reader,
 )
 from lake.ingest.sql import ident, literal
 
@@ -148,7 +149,9 @@ def _extract_keys(keys: list[str]) -> tuple[str, str]:
     text as `json_extract_string` with a list of paths, ~20% faster (the keys are unique
     ignoring case, as struct fields must be)."""
     shape = literal(json.dumps(dict.fromkeys(keys, "VARCHAR")))
-    columns = ", ".join(f"struct_extract(record, {literal(k)}) as {ident(k)}" for k in keys)
+    columns = ", ".join(
+        f"struct_extract(record, {literal(k)}) as {ident(column_alias(k))}" for k in keys
+    )
     return columns, f"from_json(obj, {shape}) as record"
 
 
@@ -179,15 +182,17 @@ def read_ndjson(con: duckdb.DuckDBPyConnection, part: Part, fmt: Ndjson) -> Land
             f"{part.name} is binary data, not newline-delimited JSON",
             "check that the right file was saved under this name, then land the real export",
         )
-    run_statement(
+    run_line_reader(
         con,
         part,
-        "create or replace temp table landed_lines as select line from read_csv("
-        f"{literal(str(part.path))}, columns = {{'line': 'VARCHAR'}}, header = false, "
-        "delim = '\x01', quote = '', escape = '', auto_detect = false, "
-        f"max_line_size = {int(fmt.max_line_size)}, "
-        "store_rejects = true, rejects_table = 'ndjson_reject_errors', "
-        "rejects_scan = 'ndjson_reject_scans', rejects_limit = 0)",
+        lambda path: (
+            "create or replace temp table landed_lines as select line from read_csv("
+            f"{literal(str(path))}, columns = {{'line': 'VARCHAR'}}, header = false, "
+            "delim = '\x01', quote = '', escape = '', auto_detect = false, "
+            f"max_line_size = {int(fmt.max_line_size)}, "
+            "store_rejects = true, rejects_table = 'ndjson_reject_errors', "
+            "rejects_scan = 'ndjson_reject_scans', rejects_limit = 0)"
+        ),
     )
     rejects = rejects_from_duckdb(con, "ndjson_reject_errors")
     objects = "(select line as obj, rowid + 1 as _row_number from landed_lines)"

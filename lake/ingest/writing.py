@@ -17,6 +17,7 @@ from lake.config import LakePaths
 from lake.ingest.checking import all_valid, invalid, source_type_holds
 from lake.ingest.contract import Csv, Dataset, Layout
 from lake.ingest.outcomes import REJECTS_DIR, DatasetOutput, LandingFile, rel, utc_now
+from lake.ingest.parts import column_alias, lineage_collisions
 from lake.ingest.readers import Landed, Part, Reject, file_error
 from lake.ingest.sql import ident, literal
 
@@ -100,6 +101,7 @@ class PartWriter:
             raw_path=rel(self.paths, raw_target) if raw_target else None,
             rejects_path=rel(self.paths, rejects_target) if rejects_target else None,
             rescued_columns=self._extras(),
+            lineage_named=lineage_collisions(self.landed.header),
             missing_optional=[c for c in self.layout.optional if c not in self.landed.header],
         )
         return output, staged
@@ -146,12 +148,14 @@ class PartWriter:
     def _select_list(self) -> str:
         header = set(self.landed.header)
         columns = [
-            ident(c) if c in header else f"null::varchar as {ident(c)}"
+            f"{ident(column_alias(c)) if c in header else 'null::varchar'} as {ident(c)}"
             for c in self.dataset.columns
         ]
         extras = self._extras()
         rescued = (
-            "json_object(" + ", ".join(f"{literal(c)}, {ident(c)}" for c in extras) + ")::varchar"
+            "json_object("
+            + ", ".join(f"{literal(c)}, {ident(column_alias(c))}" for c in extras)
+            + ")::varchar"
             if extras
             else "null::varchar"
         )
@@ -180,7 +184,7 @@ class PartWriter:
             for column, spec in checks
         )
         present = [c for c in self.dataset.columns if c in self.landed.header]
-        values = ", ".join(f"{literal(c)}, {ident(c)}" for c in present)
+        values = ", ".join(f"{literal(c)}, {ident(column_alias(c))}" for c in present)
         rows = self.con.execute(
             f"select _row_number, concat_ws('; ', {reasons}), json_object({values})::varchar "
             f"from {self.landed.relation} where not ({all_valid(checks)}) order by _row_number"

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -39,11 +41,30 @@ DATA_TYPES = {
 def _expand(paths: list[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file())
+            yield from _files_in(path)
         elif path.is_file():
             yield path
         else:
             raise typer.BadParameter(f"{path} does not exist", param_hint="PATH")
+
+
+def _files_in(folder: Path) -> list[Path]:
+    """The regular files under a folder. Symbolic links inside it are skipped with a warning,
+    never followed: a link could point anywhere (`/etc/shadow`), and landing copies bytes
+    into the lake, where they are searchable and quoted in quarantine reasons."""
+    found: list[Path] = []
+    for directory, dirs, names in os.walk(folder, followlinks=False):
+        for name in sorted(dirs + names):
+            candidate = Path(directory) / name
+            if candidate.is_symlink():
+                console.print(
+                    f"[yellow]warning:[/] skipped {escape(str(candidate))}: a symbolic link "
+                    "(lake land never follows links inside a folder; name the target itself)",
+                    highlight=False,
+                )
+            elif name in names and candidate.is_file():
+                found.append(candidate)
+    return sorted(found)
 
 
 def data_type_of(path: Path) -> str:

@@ -41,6 +41,9 @@ class Spool:
         self.path.unlink(missing_ok=True)
 
 
+READ_ONLY = 0o444
+
+
 class SpoolWriter:
     """Writes chunks to a temporary file, hashing and counting as it goes."""
 
@@ -71,6 +74,7 @@ class SpoolWriter:
         self._handle.flush()
         os.fsync(self._handle.fileno())
         self._handle.close()
+        self.path.chmod(READ_ONLY)  # landing files are read-only once written
         return Spool(self.path, self._hash.hexdigest(), self._size, bytes(self._head))
 
     def abort(self) -> None:

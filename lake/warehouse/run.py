@@ -132,6 +132,10 @@ class Pipeline:
         except LakeError as error:
             stage.status = "error"
             stage.detail["error"] = str(error)
+        except Exception as error:  # recorded as failed, never left `running` or taken as ok
+            stage.status = "error"
+            stage.detail["error"] = f"{type(error).__name__}: {error}"
+            raise
         finally:
             stage.seconds = round(time.monotonic() - start, 3)
             self.record.save(self.layout)

@@ -29,12 +29,13 @@ def test_identical_bytes_from_the_same_account_are_a_duplicate(lake: Lake) -> No
     assert len(lake.raw()) == 2
 
 
-def test_without_an_account_the_bytes_alone_decide(lake: Lake) -> None:
+def test_without_an_account_the_bytes_and_source_decide(lake: Lake) -> None:
     lake.land("widgets.csv", BODY)
     lake.land("widgets_copy.csv", BODY)
     summary = lake.ingest()
     assert [f.status for f in summary.files] == ["ingested", "duplicate"]
-    assert lake.parquet_files()[0].name.startswith(lake.files[0].sha256)
+    # the raw file is named by the ingest key (bytes + source; issue 13 item 2)
+    assert lake.parquet_files()[0].name.startswith(lake.files[0].ingest_key)
 
 
 def test_a_rerun_ingests_nothing_twice(lake: Lake) -> None:

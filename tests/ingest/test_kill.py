@@ -15,6 +15,7 @@ import duckdb
 import pytest
 
 from lake.config import LakePaths
+from lake.ingest.landed import landing_files
 from lake.ingest.ledger import Ledger
 from lake.landing import SyncLandingStore
 
@@ -59,7 +60,9 @@ def _make_lake(root: Path) -> tuple[LakePaths, dict[str, str]]:
             metadata={"source": "distrokid"},
         )
         expected[bad.sha256] = "quarantined"
-    return paths, expected
+        # the ledger and raw's file names use the ingest key (the bytes and the source)
+        keys = {f.sha256: f.ingest_key for f in landing_files(store)}
+    return paths, {keys[sha]: status for sha, status in expected.items()}
 
 
 def _ingest(root: Path, crash_at: str | None = None) -> subprocess.CompletedProcess[str]:
