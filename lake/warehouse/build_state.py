@@ -117,7 +117,8 @@ def fingerprints(manifest: Any, raw_root: Path) -> dict[str, Fingerprint]:
     """Per model, seed, snapshot and test: a digest of its definition (dbt's checksum of its
     file, its configuration and the macros it calls, recursively: what `state:modified`
     compares); per source: a digest of the raw files it reads (their names, which are their
-    content's hash, and sizes), so a new, retried or removed file changes it."""
+    ingest keys, sizes and modification times), so a new, retried, rewritten or removed file
+    changes it."""
     macro_sums = _macro_checksums(manifest)
     result: dict[str, Fingerprint] = {}
     for unique_id, node in manifest.nodes.items():
@@ -136,12 +137,16 @@ def fingerprints(manifest: Any, raw_root: Path) -> dict[str, Fingerprint]:
         result[unique_id] = Fingerprint("definition", "unit_test", _digest(parts))
     for unique_id, source in manifest.sources.items():
         folder = raw_root / f"_source={source.schema}" / f"_dataset={source.identifier}"
-        files = sorted(
-            f"{path.relative_to(folder)}:{path.stat().st_size}"
-            for path in folder.glob("*/*.parquet")
-        )
+        files = sorted(_file_line(folder, path) for path in folder.glob("*/*.parquet"))
         result[unique_id] = Fingerprint("data", "source", _digest(files))
     return result
+
+
+def _file_line(folder: Path, path: Path) -> str:
+    """A raw file as its name (the ingest key), size and modification time: a file written
+    anew under the same name (by hand, or by a tool other than ingest) changes too."""
+    stat = path.stat()
+    return f"{path.relative_to(folder)}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def _digest(parts: Iterable[str]) -> str:
