@@ -1,24 +1,6 @@
-with
-
-source as (
-    select * from {{ source('distrokid', 'apple_music_daily') }}
-),
-
-typed as (
-    select
-        {{ landing_account() }} as account,
-        field::date as stream_date,
-        value::bigint as streams,
-        _layout,
-        {{ lineage_columns() }}
-    from source
-),
-
-latest_export as (
-    -- the page shows the last 365 days: per account and day the newest page wins; days
-    -- only older pages cover are kept, days no page covers stay missing
-    select * from typed
-    {{ latest_export(partition_by=['account', 'stream_date']) }}
-)
-
-select * from latest_export
+-- Apple Music streams per account and day from the stats page. The page shows the last 365
+-- days: per account and day the newest page wins (macro `daily_series_per_account`).
+{{ daily_series_per_account(source('distrokid', 'apple_music_daily'), day='stream_date', columns=[
+    'field::date as stream_date',
+    'value::bigint as streams',
+]) }}

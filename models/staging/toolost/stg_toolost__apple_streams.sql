@@ -1,26 +1,7 @@
-with
-
-source as (
-    select * from {{ source('toolost', 'apple_streams') }}
-),
-
-typed as (
-    select
-        {{ landing_account() }} as account,
-        date::date as stream_date,
-        -- Apple stream counts are JSON integers (text in raw)
-        streams::bigint as streams,
-        _layout,
-        {{ lineage_columns() }}
-    from source
-),
-
-latest_export as (
-    -- each response covers a rolling window that overlaps the previous ones: per account and
-    -- day the newest export wins (corrections replace older figures); days only older
-    -- exports cover are kept, days no export covers stay missing
-    select * from typed
-    {{ latest_export(partition_by=['account', 'stream_date']) }}
-)
-
-select * from latest_export
+-- Apple Music streams per account and day. Apple's stream counts are JSON integers (text in
+-- raw). Each response covers a rolling window that overlaps the previous ones: per account
+-- and day the newest export wins (macro `daily_series_per_account`).
+{{ daily_series_per_account(source('toolost', 'apple_streams'), day='stream_date', columns=[
+    'date::date as stream_date',
+    'streams::bigint as streams',
+]) }}
