@@ -30,10 +30,28 @@ def emit(payload: Any) -> None:
 
 def fail(error: LakeError, code: int = 2) -> typer.Exit:
     """Print the error (what went wrong, what to do) and return the exit to raise."""
-    console.print(f"[bold red]error:[/] {escape(str(error))}")
+    console.print(f"[bold red]error:[/] {escape(str(error))}", soft_wrap=True)
     return typer.Exit(code=code)
 
 
 def lake_paths(root: Path | None) -> LakePaths:
-    """The lake's paths under `root` (or $LAKE_ROOT), its folders created."""
-    return LakePaths.from_env(root).ensure()
+    """The paths of an existing lake under `root` (or $LAKE_ROOT), for a command that reads
+    it: "no lake at PATH" (exit 2, nothing created) when there is none."""
+    try:
+        return LakePaths.from_env(root).existing().ensure()
+    except LakeError as error:
+        raise fail(error) from error
+
+
+def writable_lake(root: Path | None) -> LakePaths:
+    """The lake under `root` (or $LAKE_ROOT), for a command that writes: created when there is
+    none yet, saying so once on stderr."""
+    paths = LakePaths.from_env(root)
+    try:
+        created = not paths.exists
+        paths.ensure()
+    except LakeError as error:
+        raise fail(error) from error
+    if created:
+        console.print(f"created a new lake at {escape(str(paths.root))}", soft_wrap=True)
+    return paths

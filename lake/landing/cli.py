@@ -12,7 +12,15 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from lake.cli_options import JsonFlag, RootOption, console, emit, fail, lake_paths
+from lake.cli_options import (
+    JsonFlag,
+    RootOption,
+    console,
+    emit,
+    fail,
+    lake_paths,
+    writable_lake,
+)
 from lake.errors import LakeError
 from lake.landing import Entry, SyncLandingStore
 
@@ -46,6 +54,16 @@ def _expand(paths: list[Path]) -> Iterator[Path]:
             raise typer.BadParameter(f"{path} does not exist", param_hint="PATH")
 
 
+def _check_source(source: str) -> None:
+    """Refuse a source no contract declares, before anything is read or written."""
+    from lake.contracts import check_source
+
+    try:
+        check_source(source)
+    except LakeError as error:
+        raise fail(error) from error
+
+
 def data_type_of(path: Path) -> str:
     return DATA_TYPES.get(path.suffix.lower(), "binary")
 
@@ -63,8 +81,9 @@ def land(
     as_json: JsonFlag = False,
 ) -> None:
     """Put downloaded exports into the landing zone, byte for byte, through the landing store."""
-    store = SyncLandingStore(lake_paths(root))
+    _check_source(source)
     chosen = list(_expand(files))
+    store = SyncLandingStore(writable_lake(root))
     landed: list[Entry] = []
     with _BytesProgress(sum(p.stat().st_size for p in chosen), "landing") as advance:
         for path in chosen:

@@ -13,8 +13,7 @@ import typer
 from rich.status import Status
 from rich.table import Table
 
-from lake.cli_options import JsonFlag, RootOption, console, emit, fail
-from lake.config import LakePaths
+from lake.cli_options import JsonFlag, RootOption, console, emit, fail, lake_paths, writable_lake
 from lake.errors import LakeError
 from lake.warehouse.build import BuildResult, run_build
 from lake.warehouse.docs import generate_docs, serve_docs
@@ -64,7 +63,25 @@ KeepOption = Annotated[
 
 
 def _layout(root: Path | None) -> WarehouseLayout:
-    return WarehouseLayout(LakePaths.from_env(root).ensure()).ensure()
+    """The warehouse of an existing lake ("no lake at PATH" otherwise: nothing is created)."""
+    return WarehouseLayout(lake_paths(root)).ensure()
+
+
+def _new_or_existing_layout(root: Path | None) -> WarehouseLayout:
+    """The warehouse of the lake, created (and said so) when there is none: builds and runs."""
+    return WarehouseLayout(writable_lake(root)).ensure()
+
+
+def _check_sources(sources: list[str]) -> None:
+    """`lake run --source`: every name must be a known source (the contracts' sources are the
+    extractors'), refused before anything runs."""
+    from lake.contracts import check_source
+
+    try:
+        for source in sources:
+            check_source(source)
+    except LakeError as error:
+        raise fail(error) from error
 
 
 class RichListener:
@@ -182,7 +199,8 @@ def run_command(
     Exit status 0 when every stage succeeded, 1 when a source failed or the build's tests
     failed (the published version then stays as it was), 2 when the run could not start.
     """
-    paths = LakePaths.from_env(root).ensure()
+    _check_sources(source or [])
+    paths = writable_lake(root)
     options = RunOptions(
         start=start.value,
         sources=source or [],
@@ -224,7 +242,7 @@ def build_command(
     """Build and test the warehouse in the private build database (nothing is published).
 
     Exit status 1 when a model or an error-severity test failed (they are listed)."""
-    layout = _layout(root)
+    layout = _new_or_existing_layout(root)
     record = RunRecord(run_id=new_run_id(), command="lake build")
     try:
         with run_lock(layout.lock, command="lake build", wait=wait):
