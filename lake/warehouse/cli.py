@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.status import Status
 from rich.table import Table
 
@@ -21,6 +24,7 @@ from lake.warehouse.layout import WarehouseLayout
 from lake.warehouse.ledger import (
     RunRecord,
     Stage,
+    close_abandoned,
     load_run,
     load_runs,
     new_run_id,
@@ -28,7 +32,13 @@ from lake.warehouse.ledger import (
     write_ledger_tables,
 )
 from lake.warehouse.lock import run_lock
-from lake.warehouse.publish import DEFAULT_KEEP, list_versions, publish, rollback
+from lake.warehouse.publish import (
+    DEFAULT_KEEP,
+    current_version,
+    list_versions,
+    publish,
+    rollback,
+)
 from lake.warehouse.run import Pipeline, RunOptions
 from lake.warehouse.status import lake_status
 
@@ -82,6 +92,17 @@ def _check_sources(sources: list[str]) -> None:
             check_source(source)
     except LakeError as error:
         raise fail(error) from error
+
+
+@contextlib.contextmanager
+def _spinner(what: str, quiet: bool) -> Iterator[Callable[[str], None] | None]:
+    """A status line on stderr saying what `what` is doing now (only on a terminal, and not
+    with --json); yields the function that updates it (None when quiet)."""
+    if quiet or not console.is_terminal:
+        yield None
+        return
+    with console.status(f"[bold]{what}[/]") as status:
+        yield lambda text: status.update(f"[bold]{what}[/]: {escape(text)}")
 
 
 class RichListener:
@@ -246,14 +267,8 @@ def build_command(
     record = RunRecord(run_id=new_run_id(), command="lake build")
     try:
         with run_lock(layout.lock, command="lake build", wait=wait):
-            stage = record.stage("build")
-            record.save(layout)
-            result = run_build(
-                layout, record.run_id, project_dir=project_dir, full_refresh=full_refresh
-            )
-            record.ended_at = now_iso()
-            _record_build(record, stage, result)
-            record.save(layout)
+            close_abandoned(layout, current_run=record.run_id)
+            result = _recorded_build(layout, record, project_dir, full_refresh, quiet=as_json)
     except LakeError as error:
         raise fail(error) from error
     if as_json:
@@ -261,6 +276,36 @@ def build_command(
     else:
         print_build(result)
     raise typer.Exit(code=0 if result.ok else 1)
+
+
+def _recorded_build(
+    layout: WarehouseLayout,
+    record: RunRecord,
+    project_dir: Path | None,
+    full_refresh: bool,
+    *,
+    quiet: bool,
+) -> BuildResult:
+    """The build, its record ended with an outcome whatever happens (an exception: failed)."""
+    stage = record.stage("build")
+    record.save(layout)
+    try:
+        with _spinner("build", quiet) as progress:
+            result = run_build(
+                layout,
+                record.run_id,
+                project_dir=project_dir,
+                full_refresh=full_refresh,
+                progress=progress,
+            )
+    except BaseException as error:
+        record.fail(error, stage)
+        record.save(layout)
+        raise
+    record.ended_at = now_iso()
+    _record_build(record, stage, result)
+    record.save(layout)
+    return result
 
 
 def _record_build(record: RunRecord, stage: Stage, result: BuildResult) -> None:
@@ -311,17 +356,36 @@ def _publish_recorded(layout: WarehouseLayout, keep: int) -> dict[str, Any]:
         record.ended_at = now_iso()
         record.save(layout)
 
-    result = publish(
-        layout,
-        keep=keep,
-        before_stamp=before_stamp,
-        ledger_writer=lambda con: write_ledger_tables(con, load_runs(layout)),
-    )
+    try:
+        result = publish(
+            layout,
+            keep=keep,
+            before_stamp=before_stamp,
+            ledger_writer=lambda con: write_ledger_tables(con, load_runs(layout)),
+        )
+    except BaseException as error:
+        _record_failed_publish(layout, record, stage, error)
+        raise
     stage.status = "ok"
     stage.seconds = round(time.monotonic() - started, 3)
     stage.detail.update(result.to_dict())
     record.save(layout)
     return result.to_dict()
+
+
+def _record_failed_publish(
+    layout: WarehouseLayout, record: RunRecord, stage: Stage, error: BaseException
+) -> None:
+    """A publish that raised: its stage failed; the run stays `published` only if the swap
+    happened (`lake.duckdb` is the new version)."""
+    version = record.published_version
+    previous_status = record.status
+    record.fail(error, stage)
+    if version is not None and current_version(layout) == version:
+        record.status = previous_status
+    elif previous_status == "published":
+        record.published_version, record.status = None, "built"
+    record.save(layout)
 
 
 def rollback_command(
