@@ -128,6 +128,8 @@ class RichListener:
         if self.status is not None:
             self.status.stop()
             self.status = None
+        if self.quiet:  # the summary table (or the JSON document) says it once, at the end
+            return
         mark = {"ok": "[green]ok[/]", "skipped": "[yellow]skipped[/]"}.get(
             stage.status, f"[red]{stage.status}[/]"
         )
@@ -465,7 +467,11 @@ def status_command(
     as_json: JsonFlag = False,
 ) -> None:
     """Last runs, source freshness, the published version and open quarantine items."""
-    status = lake_status(_layout(root), runs=runs, freshness=freshness, project_dir=project_dir)
+    layout = _layout(root)
+    with _spinner("status", as_json) as say:
+        if say is not None:
+            say("checking source freshness (dbt)" if freshness else "reading the runs")
+        status = lake_status(layout, runs=runs, freshness=freshness, project_dir=project_dir)
     if as_json:
         emit(status)
         return
