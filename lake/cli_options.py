@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
 
 from lake.config import LakePaths
 from lake.errors import LakeError
@@ -55,3 +56,12 @@ def writable_lake(root: Path | None) -> LakePaths:
     if created:
         console.print(f"created a new lake at {escape(str(paths.root))}", soft_wrap=True)
     return paths
+
+
+def compact_table(*columns: str, title: str | None = None) -> Table:
+    """A table whose rows never wrap (a long cell ends with an ellipsis), so it reads in an
+    80-column terminal and in a pipe; `--json` has every value whole."""
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column, no_wrap=True, overflow="ellipsis")
+    return table

@@ -16,7 +16,16 @@ from rich.markup import escape
 from rich.status import Status
 from rich.table import Table
 
-from lake.cli_options import JsonFlag, RootOption, console, emit, fail, lake_paths, writable_lake
+from lake.cli_options import (
+    JsonFlag,
+    RootOption,
+    compact_table,
+    console,
+    emit,
+    fail,
+    lake_paths,
+    writable_lake,
+)
 from lake.errors import LakeError
 from lake.warehouse.build import BuildResult, run_build
 from lake.warehouse.docs import generate_docs, serve_docs
@@ -480,9 +489,10 @@ def status_command(
 
 def _print_status(status: dict[str, Any]) -> None:
     published = status["published"]
+    where = f" at {published['published_at']} ({published['path']})"
     console.print(
         f"published: [bold]{published['version'] or 'nothing yet'}[/]"
-        + (f" at {published['published_at']} ({published['path']})" if published["version"] else "")
+        + (where if published["version"] else "")
     )
     if status["running"]:
         owner = status["running"]
@@ -490,48 +500,67 @@ def _print_status(status: dict[str, Any]) -> None:
             f"running: {owner.get('command')} (pid {owner.get('pid')}, since "
             f"{owner.get('started_at')})"
         )
-    runs = Table(
-        "run",
-        "command",
-        "status",
-        "started",
-        "stages (s)",
-        "tests p/w/f",
-        "version",
-        title="last runs",
-    )
-    for run in status["runs"]:
-        tests = run["tests"] or {}
-        runs.add_row(
-            run["run_id"],
-            run["command"],
-            run["status"],
-            run["started_at"],
-            " ".join(f"{name}:{seconds:.0f}" for name, (_, seconds) in run["stages"].items()),
-            f"{tests.get('passed', '-')}/{tests.get('warned', '-')}/{tests.get('failed', '-')}",
-            run["published_version"] or "",
-        )
-    console.print(runs)
+    _print_runs(status["runs"])
     if "freshness" in status:
-        fresh = Table(
-            "source",
-            "table",
-            "status",
-            "last loaded",
-            "age (h)",
-            "warn/error after",
-            title="source freshness",
-        )
-        for item in status["freshness"]:
-            fresh.add_row(
-                item["source"],
-                item["table"],
-                item["status"],
-                item["max_loaded_at"],
-                str(item["age_hours"]),
-                f"{item['warn_after']} / {item['error_after']}",
-            )
-        console.print(fresh)
+        _print_freshness(status["freshness"], status.get("freshness_error") or "")
     console.print(f"open quarantine items: {len(status['quarantine'])}")
     for action in status["next_actions"][:10]:
-        console.print(f"  next: {action['kind']}: {action['message']}  [dim]{action['command']}[/]")
+        console.print(
+            f"  next: {action['kind']}: {escape(action['message'])}  [dim]{action['command']}[/]"
+        )
+
+
+def _print_runs(runs: list[dict[str, Any]]) -> None:
+    if not runs:
+        console.print("last runs: none yet (lake run, or lake build)")
+        return
+    table = compact_table("run", "command", "status", "started", "stages (s)", "tests p/w/f")
+    table.title = "last runs"
+    for run in runs:
+        tests = run["tests"] or {}
+        table.add_row(
+            run["run_id"],
+            run["command"].removeprefix("lake "),
+            run["status"],
+            _short_time(run["started_at"]),
+            " ".join(f"{name}:{seconds:.0f}" for name, (_, seconds) in run["stages"].items()),
+            f"{tests.get('passed', '-')}/{tests.get('warned', '-')}/{tests.get('failed', '-')}",
+        )
+    console.print(table)
+
+
+def _print_freshness(items: list[dict[str, Any]], error: str) -> None:
+    """Loaded source tables in a table; those never loaded (no raw file yet) in one line."""
+    never = [i for i in items if not i["max_loaded_at"] and i["status"] == "runtime error"]
+    loaded = [i for i in items if i not in never]
+    if loaded:
+        table = compact_table("source table", "status", "last loaded", "age h", "warn/error")
+        table.title = "source freshness"
+        for item in loaded:
+            table.add_row(
+                f"{item['source']}.{item['table']}",
+                item["status"],
+                _short_time(item["max_loaded_at"]),
+                "" if item["age_hours"] is None else str(item["age_hours"]),
+                f"{_short_period(item['warn_after'])}/{_short_period(item['error_after'])}",
+            )
+        console.print(table)
+    if never:
+        per_source: dict[str, int] = {}
+        for item in never:
+            per_source[item["source"]] = per_source.get(item["source"], 0) + 1
+        listed = ", ".join(f"{source} ({n})" for source, n in per_source.items())
+        console.print(f"source tables with no raw data yet: {listed}")
+    if error:
+        console.print(f"freshness could not be checked: {escape(error)}")
+
+
+def _short_time(iso: str | None) -> str:
+    """`2026-12-06T15:24:15.123+00:00` -> `2026-12-06 15:24` (UTC)."""
+    return (iso or "")[:16].replace("T", " ")
+
+
+def _short_period(period: str) -> str:
+    """`3 day` -> `3d` (dbt's freshness thresholds)."""
+    count, _, unit = (period or "-").partition(" ")
+    return f"{count}{unit[:1]}" if unit else count
