@@ -387,15 +387,14 @@ def _publish_recorded(layout: WarehouseLayout, keep: int) -> dict[str, Any]:
 def _record_failed_publish(
     layout: WarehouseLayout, record: RunRecord, stage: Stage, error: BaseException
 ) -> None:
-    """A publish that raised: its stage failed; the run stays `published` only if the swap
-    happened (`lake.duckdb` is the new version)."""
+    """A publish that raised: its stage and the run failed, unless the swap happened
+    (`lake.duckdb` is the new version: the run stays `published`)."""
     version = record.published_version
-    previous_status = record.status
     record.fail(error, stage)
     if version is not None and current_version(layout) == version:
-        record.status = previous_status
-    elif previous_status == "published":
-        record.published_version, record.status = None, "built"
+        record.status = "published"
+    else:
+        record.published_version = None
     record.save(layout)
 
 
