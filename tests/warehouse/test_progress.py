@@ -50,3 +50,14 @@ def test_a_terminal_shows_the_build_as_it_goes(tiny: TinyLake) -> None:
     shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", build.stderr)
     assert "parsing the dbt project" in shown
     assert COUNTS.search(shown) and "tests " in shown
+
+
+def test_status_shows_a_status_line_on_a_terminal_and_nothing_else_with_json(
+    tiny: TinyLake,
+) -> None:
+    """Item 7: `lake status` printed nothing while it checked source freshness."""
+    shown = tiny.lake("status", check=True, FORCE_COLOR="1", COLUMNS="200").stderr
+    assert "checking source freshness" in re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown)
+    quiet = tiny.lake("status", "--json", check=True, FORCE_COLOR="1")
+    assert json.loads(quiet.stdout)["lake_root"] == str(tiny.root)
+    assert quiet.stderr == ""
