@@ -28,7 +28,7 @@ from rich.live import Live
 from rich.table import Table
 
 from extract.runner import Runner, RunReport, resolve_extractors
-from lake.config import LakePaths
+from lake.cli_options import writable_lake
 from lake.errors import LakeError
 
 # ---------------------------------------------------------------------------- display
@@ -154,9 +154,9 @@ def extract_command(
     and does not stop the others. Exit status 1 when any source failed.
     """
     console = Console(stderr=True)
-    paths = LakePaths.from_env(root).ensure()
     try:
-        extractors = resolve_extractors(sources or [])
+        extractors = resolve_extractors(sources or [])  # unknown sources: refused first
+        paths = writable_lake(root)
         board = LiveBoard(console, list(extractors))
         runner = Runner(
             paths, since=since.date() if since else None, concurrency=concurrency, listener=board

@@ -18,6 +18,7 @@ app = typer.Typer(
     help="A zone-based data lake on dbt + DuckDB: landing -> raw -> staging -> curated.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    add_completion=False,  # its two options wrapped in 80 columns; nothing documents them
 )
 
 

@@ -20,6 +20,7 @@ import importlib.machinery
 import importlib.metadata
 import importlib.util
 import re
+import shutil
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,7 +66,8 @@ class CommandEntry:
 
     def placeholder(self) -> Command:
         """A stand-in carrying the name and help only, for the list in `lake --help`."""
-        return TyperCommand(name=self.name, help=static_help(self.module, self.attribute))
+        text = static_help(self.module, self.attribute)
+        return TyperCommand(name=self.name, help=text, short_help=one_line(text))
 
 
 def to_click(name: str, target: Any) -> Command:
@@ -117,6 +119,21 @@ def is_installed(distribution: str) -> bool:
 
 
 # ---------------------------------------------------------------------------- help without import
+
+
+LIST_MARGIN = 17
+"""Columns of `lake --help`'s command list besides the help: borders, padding, the name."""
+
+
+def one_line(text: str) -> str:
+    """The first sentence of `text`, cut to fit one line of the command list (so the list
+    never wraps, in an 80-column terminal or a pipe)."""
+    first = text.strip().split("\n\n", 1)[0].replace("\n", " ")
+    first = re.split(r"(?<=\.)\s", first, maxsplit=1)[0].rstrip(".")
+    room = max(shutil.get_terminal_size().columns - LIST_MARGIN, 30)
+    if len(first) <= room:
+        return first
+    return first[: room - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def static_help(module: str, attribute: str) -> str:

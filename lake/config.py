@@ -13,6 +13,8 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
+from lake.errors import NoLakeError, ValidationError
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -83,7 +85,40 @@ class LakePaths:
         """Scratch space on the same filesystem, so a finished file can be renamed into place."""
         return self.root / "_tmp"
 
-    def ensure(self) -> LakePaths:
-        for path in (self.landing, self.raw, self.quarantine, self.warehouse, self.state, self.tmp):
-            path.mkdir(parents=True, exist_ok=True)
+    @property
+    def exists(self) -> bool:
+        """True when the root is a folder (a lake, possibly empty); a file is an error."""
+        self._refuse_file()
+        return self.root.is_dir()
+
+    def existing(self) -> LakePaths:
+        """These paths, when the lake exists; NoLakeError (creating nothing) when it does not.
+
+        For commands that only read: they never create a lake."""
+        if not self.exists:
+            raise NoLakeError(f"no lake at {self.root}")
         return self
+
+    def ensure(self) -> LakePaths:
+        """Create the zones' folders (and the lake, when there is none yet)."""
+        self._refuse_file()
+        try:
+            for path in self._zones():
+                path.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError) as error:
+            raise self._not_a_folder(Path(error.filename or self.root)) from error
+        return self
+
+    def _zones(self) -> tuple[Path, ...]:
+        return (self.landing, self.raw, self.quarantine, self.warehouse, self.state, self.tmp)
+
+    def _refuse_file(self) -> None:
+        for path in (self.root, *self.root.parents):
+            if path.exists() and not path.is_dir():
+                raise self._not_a_folder(path)
+
+    def _not_a_folder(self, path: Path) -> ValidationError:
+        return ValidationError(
+            f"the lake root {self.root} is not a folder ({path} is a file)",
+            "point LAKE_ROOT (or --root) at a folder: an existing lake, or a new path",
+        )

@@ -20,6 +20,15 @@ class NotFoundError(LakeError):
     hint = "check the id with 'lake landing list' or 'lake landing search'"
 
 
+class NoLakeError(NotFoundError):
+    """The lake root does not exist (yet): a command that only reads has nothing to read."""
+
+    hint = (
+        "create it with `lake land FILE --source SOURCE` or `lake run`, "
+        "or point LAKE_ROOT (or --root) at an existing lake"
+    )
+
+
 class ValidationError(LakeError):
     """Input refused before anything was written: a bad name, subpath or argument."""
 

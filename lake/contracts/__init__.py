@@ -12,7 +12,7 @@ import importlib
 import pkgutil
 from functools import cache
 
-from lake.errors import NotFoundError
+from lake.errors import NotFoundError, ValidationError
 from lake.ingest.contract import Dataset, Source
 
 _NOT_SOURCES = frozenset({"cli", "sources_yaml"})
@@ -35,6 +35,17 @@ def datasets_for(source: str) -> tuple[Dataset, ...]:
 
 def sources() -> tuple[str, ...]:
     return tuple(sorted({d.source for d in all_datasets()}))
+
+
+def check_source(source: str) -> str:
+    """`source`, when a contract declares it; otherwise a ValidationError naming the known
+    ones (`lake land --source`, `lake run --source`)."""
+    if source not in sources():
+        raise ValidationError(
+            f"unknown source {source!r}: no contract in lake/contracts/ declares it",
+            f"known sources: {', '.join(sources())}",
+        )
+    return source
 
 
 def source_info(source: str) -> Source:

@@ -14,7 +14,15 @@ from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from lake.cli_options import JsonFlag, RootOption, console, emit, fail, lake_paths
+from lake.cli_options import (
+    JsonFlag,
+    RootOption,
+    console,
+    emit,
+    fail,
+    lake_paths,
+    writable_lake,
+)
 from lake.errors import LakeError
 from lake.landing import Entry, SyncLandingStore
 
@@ -67,6 +75,16 @@ def _files_in(folder: Path) -> list[Path]:
     return sorted(found)
 
 
+def _check_source(source: str) -> None:
+    """Refuse a source no contract declares, before anything is read or written."""
+    from lake.contracts import check_source
+
+    try:
+        check_source(source)
+    except LakeError as error:
+        raise fail(error) from error
+
+
 def data_type_of(path: Path) -> str:
     return DATA_TYPES.get(path.suffix.lower(), "binary")
 
@@ -84,8 +102,9 @@ def land(
     as_json: JsonFlag = False,
 ) -> None:
     """Put downloaded exports into the landing zone, byte for byte, through the landing store."""
-    store = SyncLandingStore(lake_paths(root))
+    _check_source(source)
     chosen = list(_expand(files))
+    store = SyncLandingStore(writable_lake(root))
     landed: list[Entry] = []
     with _BytesProgress(sum(p.stat().st_size for p in chosen), "landing") as advance:
         for path in chosen:

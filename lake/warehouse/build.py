@@ -34,7 +34,13 @@ from lake.warehouse.build_state import (
     prepare_relations,
     start_build_db,
 )
-from lake.warehouse.dbt import DbtProject, NodeOutcome, describe_exception, node_outcomes
+from lake.warehouse.dbt import (
+    DbtProject,
+    NodeOutcome,
+    NodeProgress,
+    describe_exception,
+    node_outcomes,
+)
 from lake.warehouse.layout import WarehouseLayout
 from lake.warehouse.ledger import now_iso
 
@@ -219,7 +225,7 @@ def _models_and_tests(
     models = _timed(
         result,
         "models",
-        lambda: dbt.invoke(build_args, manifest=manifest),
+        lambda: dbt.invoke(build_args, manifest=manifest, on_node=_counted("models", say)),
         say,
         "building seeds, models and snapshots",
     )
@@ -233,13 +239,22 @@ def _models_and_tests(
     tests = _timed(
         result,
         "tests",
-        lambda: dbt.invoke(test_args, manifest=manifest),
+        lambda: dbt.invoke(test_args, manifest=manifest, on_node=_counted("tests", say)),
         say,
         "running data and unit tests",
     )
     result.nodes += node_outcomes(tests)
     if tests.exception is not None:
         result.error = f"dbt test stopped: {describe_exception(tests)}"
+
+
+def _counted(what: str, say: Progress) -> Callable[[NodeProgress], None]:
+    """Progress text per finished node: `models 12/67 done (last: stg_x, success)`."""
+
+    def on_node(node: NodeProgress) -> None:
+        say(f"{what} {node.done}/{node.total} done (last: {node.name}, {node.status})")
+
+    return on_node
 
 
 def _project(layout: WarehouseLayout, project_dir: Path | None) -> DbtProject:

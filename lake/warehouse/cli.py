@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.status import Status
 from rich.table import Table
 
-from lake.cli_options import JsonFlag, RootOption, console, emit, fail
-from lake.config import LakePaths
+from lake.cli_options import (
+    JsonFlag,
+    RootOption,
+    compact_table,
+    console,
+    emit,
+    fail,
+    lake_paths,
+    writable_lake,
+)
 from lake.errors import LakeError
 from lake.warehouse.build import BuildResult, run_build
 from lake.warehouse.docs import generate_docs, serve_docs
@@ -22,6 +33,7 @@ from lake.warehouse.layout import WarehouseLayout
 from lake.warehouse.ledger import (
     RunRecord,
     Stage,
+    close_abandoned,
     load_run,
     load_runs,
     new_run_id,
@@ -29,7 +41,13 @@ from lake.warehouse.ledger import (
     write_ledger_tables,
 )
 from lake.warehouse.lock import run_lock
-from lake.warehouse.publish import DEFAULT_KEEP, list_versions, publish, rollback
+from lake.warehouse.publish import (
+    DEFAULT_KEEP,
+    current_version,
+    list_versions,
+    publish,
+    rollback,
+)
 from lake.warehouse.run import Pipeline, RunOptions
 from lake.warehouse.status import lake_status
 
@@ -64,7 +82,36 @@ KeepOption = Annotated[
 
 
 def _layout(root: Path | None) -> WarehouseLayout:
-    return WarehouseLayout(LakePaths.from_env(root).ensure()).ensure()
+    """The warehouse of an existing lake ("no lake at PATH" otherwise: nothing is created)."""
+    return WarehouseLayout(lake_paths(root)).ensure()
+
+
+def _new_or_existing_layout(root: Path | None) -> WarehouseLayout:
+    """The warehouse of the lake, created (and said so) when there is none: builds and runs."""
+    return WarehouseLayout(writable_lake(root)).ensure()
+
+
+def _check_sources(sources: list[str]) -> None:
+    """`lake run --source`: every name must be a known source (the contracts' sources are the
+    extractors'), refused before anything runs."""
+    from lake.contracts import check_source
+
+    try:
+        for source in sources:
+            check_source(source)
+    except LakeError as error:
+        raise fail(error) from error
+
+
+@contextlib.contextmanager
+def _spinner(what: str, quiet: bool) -> Iterator[Callable[[str], None] | None]:
+    """A status line on stderr saying what `what` is doing now (only on a terminal, and not
+    with --json); yields the function that updates it (None when quiet)."""
+    if quiet or not console.is_terminal:
+        yield None
+        return
+    with console.status(f"[bold]{what}[/]") as status:
+        yield lambda text: status.update(f"[bold]{what}[/]: {escape(text)}")
 
 
 class RichListener:
@@ -90,6 +137,8 @@ class RichListener:
         if self.status is not None:
             self.status.stop()
             self.status = None
+        if self.quiet:  # the summary table (or the JSON document) says it once, at the end
+            return
         mark = {"ok": "[green]ok[/]", "skipped": "[yellow]skipped[/]"}.get(
             stage.status, f"[red]{stage.status}[/]"
         )
@@ -182,7 +231,8 @@ def run_command(
     Exit status 0 when every stage succeeded, 1 when a source failed or the build's tests
     failed (the published version then stays as it was), 2 when the run could not start.
     """
-    paths = LakePaths.from_env(root).ensure()
+    _check_sources(source or [])
+    paths = writable_lake(root)
     options = RunOptions(
         start=start.value,
         sources=source or [],
@@ -224,18 +274,12 @@ def build_command(
     """Build and test the warehouse in the private build database (nothing is published).
 
     Exit status 1 when a model or an error-severity test failed (they are listed)."""
-    layout = _layout(root)
+    layout = _new_or_existing_layout(root)
     record = RunRecord(run_id=new_run_id(), command="lake build")
     try:
         with run_lock(layout.lock, command="lake build", wait=wait):
-            stage = record.stage("build")
-            record.save(layout)
-            result = run_build(
-                layout, record.run_id, project_dir=project_dir, full_refresh=full_refresh
-            )
-            record.ended_at = now_iso()
-            _record_build(record, stage, result)
-            record.save(layout)
+            close_abandoned(layout, current_run=record.run_id)
+            result = _recorded_build(layout, record, project_dir, full_refresh, quiet=as_json)
     except LakeError as error:
         raise fail(error) from error
     if as_json:
@@ -243,6 +287,36 @@ def build_command(
     else:
         print_build(result)
     raise typer.Exit(code=0 if result.ok else 1)
+
+
+def _recorded_build(
+    layout: WarehouseLayout,
+    record: RunRecord,
+    project_dir: Path | None,
+    full_refresh: bool,
+    *,
+    quiet: bool,
+) -> BuildResult:
+    """The build, its record ended with an outcome whatever happens (an exception: failed)."""
+    stage = record.stage("build")
+    record.save(layout)
+    try:
+        with _spinner("build", quiet) as progress:
+            result = run_build(
+                layout,
+                record.run_id,
+                project_dir=project_dir,
+                full_refresh=full_refresh,
+                progress=progress,
+            )
+    except BaseException as error:
+        record.fail(error, stage)
+        record.save(layout)
+        raise
+    record.ended_at = now_iso()
+    _record_build(record, stage, result)
+    record.save(layout)
+    return result
 
 
 def _record_build(record: RunRecord, stage: Stage, result: BuildResult) -> None:
@@ -293,17 +367,35 @@ def _publish_recorded(layout: WarehouseLayout, keep: int) -> dict[str, Any]:
         record.ended_at = now_iso()
         record.save(layout)
 
-    result = publish(
-        layout,
-        keep=keep,
-        before_stamp=before_stamp,
-        ledger_writer=lambda con: write_ledger_tables(con, load_runs(layout)),
-    )
+    try:
+        result = publish(
+            layout,
+            keep=keep,
+            before_stamp=before_stamp,
+            ledger_writer=lambda con: write_ledger_tables(con, load_runs(layout)),
+        )
+    except BaseException as error:
+        _record_failed_publish(layout, record, stage, error)
+        raise
     stage.status = "ok"
     stage.seconds = round(time.monotonic() - started, 3)
     stage.detail.update(result.to_dict())
     record.save(layout)
     return result.to_dict()
+
+
+def _record_failed_publish(
+    layout: WarehouseLayout, record: RunRecord, stage: Stage, error: BaseException
+) -> None:
+    """A publish that raised: its stage and the run failed, unless the swap happened
+    (`lake.duckdb` is the new version: the run stays `published`)."""
+    version = record.published_version
+    record.fail(error, stage)
+    if version is not None and current_version(layout) == version:
+        record.status = "published"
+    else:
+        record.published_version = None
+    record.save(layout)
 
 
 def rollback_command(
@@ -383,7 +475,11 @@ def status_command(
     as_json: JsonFlag = False,
 ) -> None:
     """Last runs, source freshness, the published version and open quarantine items."""
-    status = lake_status(_layout(root), runs=runs, freshness=freshness, project_dir=project_dir)
+    layout = _layout(root)
+    with _spinner("status", as_json) as say:
+        if say is not None:
+            say("checking source freshness (dbt)" if freshness else "reading the runs")
+        status = lake_status(layout, runs=runs, freshness=freshness, project_dir=project_dir)
     if as_json:
         emit(status)
         return
@@ -392,9 +488,10 @@ def status_command(
 
 def _print_status(status: dict[str, Any]) -> None:
     published = status["published"]
+    where = f" at {published['published_at']} ({published['path']})"
     console.print(
         f"published: [bold]{published['version'] or 'nothing yet'}[/]"
-        + (f" at {published['published_at']} ({published['path']})" if published["version"] else "")
+        + (where if published["version"] else "")
     )
     if status["running"]:
         owner = status["running"]
@@ -402,48 +499,67 @@ def _print_status(status: dict[str, Any]) -> None:
             f"running: {owner.get('command')} (pid {owner.get('pid')}, since "
             f"{owner.get('started_at')})"
         )
-    runs = Table(
-        "run",
-        "command",
-        "status",
-        "started",
-        "stages (s)",
-        "tests p/w/f",
-        "version",
-        title="last runs",
-    )
-    for run in status["runs"]:
-        tests = run["tests"] or {}
-        runs.add_row(
-            run["run_id"],
-            run["command"],
-            run["status"],
-            run["started_at"],
-            " ".join(f"{name}:{seconds:.0f}" for name, (_, seconds) in run["stages"].items()),
-            f"{tests.get('passed', '-')}/{tests.get('warned', '-')}/{tests.get('failed', '-')}",
-            run["published_version"] or "",
-        )
-    console.print(runs)
+    _print_runs(status["runs"])
     if "freshness" in status:
-        fresh = Table(
-            "source",
-            "table",
-            "status",
-            "last loaded",
-            "age (h)",
-            "warn/error after",
-            title="source freshness",
-        )
-        for item in status["freshness"]:
-            fresh.add_row(
-                item["source"],
-                item["table"],
-                item["status"],
-                item["max_loaded_at"],
-                str(item["age_hours"]),
-                f"{item['warn_after']} / {item['error_after']}",
-            )
-        console.print(fresh)
+        _print_freshness(status["freshness"], status.get("freshness_error") or "")
     console.print(f"open quarantine items: {len(status['quarantine'])}")
     for action in status["next_actions"][:10]:
-        console.print(f"  next: {action['kind']}: {action['message']}  [dim]{action['command']}[/]")
+        console.print(
+            f"  next: {action['kind']}: {escape(action['message'])}  [dim]{action['command']}[/]"
+        )
+
+
+def _print_runs(runs: list[dict[str, Any]]) -> None:
+    if not runs:
+        console.print("last runs: none yet (lake run, or lake build)")
+        return
+    table = compact_table("run", "command", "status", "started", "stages (s)", "tests p/w/f")
+    table.title = "last runs"
+    for run in runs:
+        tests = run["tests"] or {}
+        table.add_row(
+            run["run_id"],
+            run["command"].removeprefix("lake "),
+            run["status"],
+            _short_time(run["started_at"]),
+            " ".join(f"{name}:{seconds:.0f}" for name, (_, seconds) in run["stages"].items()),
+            f"{tests.get('passed', '-')}/{tests.get('warned', '-')}/{tests.get('failed', '-')}",
+        )
+    console.print(table)
+
+
+def _print_freshness(items: list[dict[str, Any]], error: str) -> None:
+    """Loaded source tables in a table; those never loaded (no raw file yet) in one line."""
+    never = [i for i in items if not i["max_loaded_at"] and i["status"] == "runtime error"]
+    loaded = [i for i in items if i not in never]
+    if loaded:
+        table = compact_table("source table", "status", "last loaded", "age h", "warn/error")
+        table.title = "source freshness"
+        for item in loaded:
+            table.add_row(
+                f"{item['source']}.{item['table']}",
+                item["status"],
+                _short_time(item["max_loaded_at"]),
+                "" if item["age_hours"] is None else str(item["age_hours"]),
+                f"{_short_period(item['warn_after'])}/{_short_period(item['error_after'])}",
+            )
+        console.print(table)
+    if never:
+        per_source: dict[str, int] = {}
+        for item in never:
+            per_source[item["source"]] = per_source.get(item["source"], 0) + 1
+        listed = ", ".join(f"{source} ({n})" for source, n in per_source.items())
+        console.print(f"source tables with no raw data yet: {listed}")
+    if error:
+        console.print(f"freshness could not be checked: {escape(error)}")
+
+
+def _short_time(iso: str | None) -> str:
+    """`2026-12-06T15:24:15.123+00:00` -> `2026-12-06 15:24` (UTC)."""
+    return (iso or "")[:16].replace("T", " ")
+
+
+def _short_period(period: str) -> str:
+    """`3 day` -> `3d` (dbt's freshness thresholds)."""
+    count, _, unit = (period or "-").partition(" ")
+    return f"{count}{unit[:1]}" if unit else count

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from typing import Any
 from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 from dbt.contracts.graph.manifest import Manifest
+from dbt_common.events.base_types import EventMsg
 
 from lake.config import PROJECT_DIR
 from lake.errors import LakeError
@@ -60,6 +61,40 @@ class NodeOutcome:
         }
 
 
+@dataclass(frozen=True)
+class NodeProgress:
+    """A node of an invocation finished: `done` of `total`, its name and status."""
+
+    done: int
+    total: int
+    name: str
+    status: str
+
+
+NodeCallback = Callable[[NodeProgress], None]
+
+RESULT_EVENTS = frozenset({"LogModelResult", "LogSeedResult", "LogSnapshotResult", "LogTestResult"})
+"""dbt's events for a finished model, seed, snapshot, data or unit test (with the total)."""
+
+
+class NodeCounter:
+    """A `dbtRunner` callback counting finished nodes for `on_node` (which never breaks dbt)."""
+
+    def __init__(self, on_node: NodeCallback) -> None:
+        self.on_node = on_node
+        self.done = 0
+
+    def __call__(self, event: EventMsg) -> None:
+        if event.info.name not in RESULT_EVENTS:
+            return
+        data = event.data
+        self.done += 1
+        total = int(getattr(data, "total", 0) or getattr(data, "num_models", 0) or 0)
+        name = data.node_info.node_name or getattr(data, "name", "")
+        with contextlib.suppress(Exception):  # progress is a display: it never fails a build
+            self.on_node(NodeProgress(self.done, max(total, self.done), name, str(data.status)))
+
+
 @dataclass
 class DbtProject:
     """The repository's dbt project, pointed at one lake root and one database file."""
@@ -72,7 +107,14 @@ class DbtProject:
     project_dir: Path = PROJECT_DIR
     extra_env: Mapping[str, str] = field(default_factory=dict)
 
-    def invoke(self, args: Sequence[str], *, manifest: Manifest | None = None) -> dbtRunnerResult:
+    def invoke(
+        self,
+        args: Sequence[str],
+        *,
+        manifest: Manifest | None = None,
+        on_node: NodeCallback | None = None,
+    ) -> dbtRunnerResult:
+        """Run dbt with `args`; `on_node` hears of every node as it finishes (done/total)."""
         env = {**QUIET_ENV, "LAKE_ROOT": str(self.lake_root), **self.extra_env}
         if self.database is not None:
             env["LAKE_DUCKDB_PATH"] = str(self.database)
@@ -97,7 +139,8 @@ class DbtProject:
         cwd = Path.cwd()
         with environment(env):
             try:
-                return dbtRunner(manifest=manifest).invoke(argv)
+                callbacks = [NodeCounter(on_node)] if on_node is not None else []
+                return dbtRunner(manifest=manifest, callbacks=callbacks).invoke(argv)
             finally:
                 os.chdir(cwd)  # dbt moves into the project directory
                 release_duckdb()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import socket
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +23,9 @@ import duckdb
 
 from lake.fsutil import atomic_write_json
 from lake.warehouse.layout import WarehouseLayout
+
+ABANDONED = "abandoned"
+"""The outcome of a run whose process died (kill -9, a power cut) before closing its record."""
 
 
 def new_run_id() -> str:
@@ -58,6 +62,7 @@ class RunRecord:
     ended_at: str = ""
     status: str = "running"
     pid: int = field(default_factory=os.getpid)
+    host: str = field(default_factory=socket.gethostname)
     stages: list[Stage] = field(default_factory=list)
     files: dict[str, int] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
@@ -74,6 +79,26 @@ class RunRecord:
         stage = Stage(name)
         self.stages.append(stage)
         return stage
+
+    def fail(self, error: BaseException, stage: Stage | None = None) -> None:
+        """End the run as failed with `error` (on `stage`, when given): no record stays
+        `running` because an exception went through the command."""
+        text = "interrupted" if isinstance(error, KeyboardInterrupt) else _error_text(error)
+        if stage is not None:
+            stage.status = "error"
+            stage.detail["error"] = text
+        self.status = "failed"
+        self.ended_at = now_iso()
+
+    def abandon(self) -> None:
+        """Close the record of a run whose process is gone."""
+        why = f"pid {self.pid} on {self.host or '?'} ended without closing this run (killed?)"
+        for stage in self.stages:
+            if stage.status == "running":
+                stage.status = ABANDONED
+                stage.detail["error"] = why
+        self.status = ABANDONED
+        self.ended_at = now_iso()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -102,6 +127,41 @@ def load_runs(layout: WarehouseLayout, limit: int | None = None) -> list[RunReco
             continue
     records.sort(key=lambda r: r.started_at, reverse=True)
     return records[:limit] if limit else records
+
+
+def _error_text(error: BaseException) -> str:
+    return str(error) or type(error).__name__
+
+
+def close_abandoned(layout: WarehouseLayout, current_run: str | None = None) -> list[str]:
+    """Close (as `abandoned`) the records left `running` by processes that died; their ids.
+
+    A record is `running` only while its process holds the run lock. With `current_run` (the
+    caller holds the lock: a new run or build) every other running record is abandoned;
+    without it (`lake status`), those whose process is gone from this host."""
+    closed = []
+    for record in load_runs(layout):
+        if record.status != "running" or record.run_id == current_run:
+            continue
+        if current_run is None and _may_be_alive(record):
+            continue
+        record.abandon()
+        record.save(layout)
+        closed.append(record.run_id)
+    return closed
+
+
+def _may_be_alive(record: RunRecord) -> bool:
+    """False when the record's process is certainly gone (this host, no such pid)."""
+    if record.host != socket.gethostname():
+        return True  # cannot tell from here: the next run on the lake closes it
+    try:
+        os.kill(record.pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def load_run(layout: WarehouseLayout, run_id: str) -> RunRecord | None:

@@ -40,6 +40,15 @@ LEGACY_DOMAINS = ("curated",)
 
 Progress = Callable[[str], None]
 
+PUBLICATION_DDL = """
+create or replace table lake_ops.publication (
+    version varchar not null, published_at timestamptz not null, run_id varchar,
+    previous_version varchar
+)
+"""
+"""Explicit types: a NULL literal (no previous version) would make a column INTEGER in the
+first version and VARCHAR in the next."""
+
 
 class PublishRefusedError(ConflictError):
     """The build is missing, failed its tests, or changed since it was tested."""
@@ -165,9 +174,9 @@ def _stamp(
     """Record inside the database which version it is; write the ledger; checkpoint."""
     with duckdb.connect(str(layout.build_db)) as con:
         con.execute("create schema if not exists lake_ops")
+        con.execute(PUBLICATION_DDL)
         con.execute(
-            "create or replace table lake_ops.publication as select ? as version, "
-            "now()::timestamptz as published_at, ? as run_id, ? as previous_version",
+            "insert into lake_ops.publication values (?, now(), ?, ?)",
             [version, verdict.get("run_id"), previous],
         )
         con.execute(

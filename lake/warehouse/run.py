@@ -30,6 +30,7 @@ from lake.warehouse.ledger import (
     NextAction,
     RunRecord,
     Stage,
+    close_abandoned,
     load_runs,
     new_run_id,
     now_iso,
@@ -90,6 +91,7 @@ class Pipeline:
 
     def run(self) -> RunRecord:
         with run_lock(self.layout.lock, command="lake run", wait=self.options.wait):
+            close_abandoned(self.layout, current_run=self.record.run_id)
             self.record.save(self.layout)
             try:
                 self._stages()
@@ -132,9 +134,8 @@ class Pipeline:
         except LakeError as error:
             stage.status = "error"
             stage.detail["error"] = str(error)
-        except Exception as error:  # recorded as failed, never left `running` or taken as ok
-            stage.status = "error"
-            stage.detail["error"] = f"{type(error).__name__}: {error}"
+        except BaseException as error:  # not expected: recorded, then raised
+            self.record.fail(error, stage)
             raise
         finally:
             stage.seconds = round(time.monotonic() - start, 3)
@@ -215,11 +216,13 @@ class Pipeline:
 
     def _finish(self) -> None:
         self.record.ended_at = now_iso()
-        self.record.next_actions = next_actions(self)
         failed = any(s.status in ("error", "failed") for s in self.record.stages)
         partial = any(s.status == "partial" for s in self.record.stages)
         self.record.status = "failed" if failed else "partial" if partial else "ok"
-        self.record.save(self.layout)
+        try:
+            self.record.next_actions = next_actions(self)
+        finally:
+            self.record.save(self.layout)
 
 
 def next_actions(pipeline: Pipeline) -> list[NextAction]:

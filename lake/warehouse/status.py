@@ -14,7 +14,7 @@ from lake.ingest import quarantine
 from lake.warehouse.build import freshness_outcomes, read_verdict
 from lake.warehouse.dbt import DbtProject, describe_exception
 from lake.warehouse.layout import WarehouseLayout
-from lake.warehouse.ledger import load_runs
+from lake.warehouse.ledger import close_abandoned, load_runs
 from lake.warehouse.lock import is_locked, read_owner
 from lake.warehouse.publish import current_version, list_versions
 
@@ -45,6 +45,7 @@ def lake_status(
     freshness: bool = True,
     project_dir: Path | None = None,
 ) -> dict[str, Any]:
+    close_abandoned(layout)  # runs whose process died (kill -9) end as `abandoned`
     current = current_version(layout)
     versions = list_versions(layout)
     published = next((v for v in versions if v.version == current), None)

@@ -8,6 +8,6 @@
     that reads raw without a source (analyses, ad hoc checks), and the singular test
     `assert_sources_read_the_raw_zone` proves the two agree for every source. -#}
 {% macro raw_dataset_location(source_name, dataset_name, lake_root=none) -%}
-    {%- set root = lake_root if lake_root is not none else env_var('LAKE_ROOT', 'datalake') -%}
+    {%- set root = lake_root if lake_root is not none else env_var('LAKE_ROOT', flags.PROFILES_DIR ~ '/datalake') -%}
     read_parquet('{{ root }}/raw/_source={{ source_name }}/_dataset={{ dataset_name }}/*/*.parquet', hive_partitioning = true, union_by_name = true)
 {%- endmacro %}
