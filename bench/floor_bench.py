@@ -113,8 +113,10 @@ def floor(root: Path, manifest: dict[str, Any], scratch: Path) -> dict[str, Any]
     database = scratch / "build.duckdb"  # the catalog name the compiled relations use
     todo = statements(manifest)
     schemas = sorted({node["schema"] for node in manifest["nodes"].values()})
-    con = duckdb.connect(str(database), config={k: str(v) for k, v in SETTINGS.items()})
+    con = duckdb.connect(str(database))
     try:
+        for name, value in SETTINGS.items():
+            con.execute(f"set {name} = '{value}'")
         for schema in schemas:
             con.execute(f'create schema if not exists "{schema}"')
         build_db = root / "warehouse" / "build.duckdb"
