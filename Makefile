@@ -77,10 +77,18 @@ fixtures: setup
 
 ## bench: search at 100,000 entries; ingest throughput against DuckDB's own copy; lake build
 ## split into parse / models / tests / publish on the demo and on 10 million stream rows
-bench: setup
+# the benchmarks also need the `bench` extra (pandas, for the royalties bench's baseline)
+bench: setup $(VENV)/.bench-installed
 	$(BIN)/python bench/search_bench.py --entries 100000
 	$(BIN)/python bench/ingest_bench.py
 	$(BIN)/python bench/build_bench.py --scale-rows 10000000
+	$(BIN)/python bench/floor_bench.py --scale-rows 10000000
+	$(BIN)/python bench/incremental_bench.py --scale-rows 10000000
+	$(BIN)/python bench/royalties_bench.py --size-mb 1024
+
+$(VENV)/.bench-installed: $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,sandbox,bench]'
+	touch $@
 
 clean:
 	rm -rf build target logs
