@@ -124,6 +124,9 @@ class BuildResult:
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
             "models": self.model_counts(),
             "tests": self.test_counts(),
+            "unit_tests_passed": sum(
+                n.resource_type == "unit_test" and n.status == "pass" for n in self.nodes
+            ),
             "failed": [node.to_dict() for node in self.failed_nodes],
             "warned": [
                 node.to_dict()
@@ -235,7 +238,9 @@ def _models_and_tests(
     crash_point("build.after-models")
     if result.failed_nodes or result.error:
         return
-    test_args = ["build", *select, "--resource-type", "test", "--resource-type", "unit_test"]
+    # `dbt test`, not `dbt build --resource-type unit_test`: with the models excluded, a build
+    # schedules the unit tests but never runs them (dbt 1.11), and nothing says so
+    test_args = ["test", *select]
     tests = _timed(
         result,
         "tests",

@@ -34,6 +34,8 @@ def test_the_run_went_through_every_stage_and_published(layout: WarehouseLayout)
     assert record.failing_tests == [] and record.next_actions == []
     assert record.rows["fct_streams_daily"] > 10_000
     assert record.published_version is not None
+    verdict = json.loads(layout.build_verdict.read_text())
+    assert verdict["unit_tests_passed"] >= 17  # the unit tests ran, not only the data tests
     timings = record.stage("build").detail["timings"]
     assert set(timings) >= {"parse", "models", "tests", "freshness"}
 
