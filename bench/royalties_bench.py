@@ -50,29 +50,14 @@ import duckdb
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_bench import PROJECT_DIR, _busy_cpu_seconds, _load1
 
+from lake.contracts.distrokid import bank_details
+
 MB = 1 << 20
 GB_TARGET = 2.0
 RATIO_TARGET = 3.0
 ACCOUNT = "bench-label"
 FILE_NAME = "dk_bank_details_20261120_120000.tsv"
-HEADER = (
-    "Reporting Date",
-    "Sale Month",
-    "Store",
-    "Artist",
-    "Title",
-    "ISRC",
-    "UPC",
-    "Quantity",
-    "Team Percentage",
-    "Song/Album",
-    "Country of Sale",
-    "Songwriter Royalties Withheld",
-    "Earnings (USD)",
-    "Date Inserted",
-    "Source Type",
-    "Recoup (USD)",
-)
+HEADER = bank_details.layout("v2_16_columns").required  # the contract's 16-column layout
 STORES = (
     "Spotify", "Apple Music", "YouTube (Red)", "YouTube (Ads)", "YouTube (Audio)",
     "Amazon Unlimited (Streaming)", "Amazon Prime (Streaming)", "Deezer", "Tidal", "TikTok",

@@ -10,9 +10,7 @@ from lake.contracts._helpers import (
     public_keys,
     records_array,
 )
-from lake.ingest.contract import (
-    ParseInput,
-)
+from lake.ingest.contract import Column, ParseInput
 
 SOURCE = "meta_ads"
 
@@ -43,3 +41,14 @@ def endpoint_pattern(endpoint: str) -> str:
 
 
 COMMON_TIMES = ("created_time", "updated_time", "start_time")
+
+
+ACCOUNT_ID = Column(
+    "account_id",
+    (
+        "Ad account id, the digits without the `act_` prefix, as text; null when not "
+        "requested (the landing metadata's `account` names it too)."
+    ),
+    "internal",
+)
+"""The ad account id column of the campaigns, ad sets and ads dumps (one declaration)."""

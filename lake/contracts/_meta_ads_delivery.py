@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lake.contracts._meta_ads_common import (
+    ACCOUNT_ID,
     COMMON_TIMES,
     SOURCE,
     TIMESTAMP,
@@ -186,14 +187,7 @@ adsets = Dataset(
             "Where the ads send people, e.g. `WEBSITE`, `UNDEFINED`; null when not requested.",
             "internal",
         ),
-        Column(
-            "account_id",
-            (
-                "Ad account id, the digits without the `act_` prefix, as text; null when not "
-                "requested (the landing metadata's `account` names it too)."
-            ),
-            "internal",
-        ),
+        ACCOUNT_ID,
         Column(
             "created_time",
             (
@@ -346,14 +340,7 @@ ads = Dataset(
             "URL of a shareable preview of the ad (`fb.me/...`); null when not requested.",
             "internal",
         ),
-        Column(
-            "account_id",
-            (
-                "Ad account id, the digits without the `act_` prefix, as text; null when not "
-                "requested (the landing metadata's `account` names it too)."
-            ),
-            "internal",
-        ),
+        ACCOUNT_ID,
         Column(
             "created_time",
             (

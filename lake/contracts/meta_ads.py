@@ -29,6 +29,7 @@ from lake.contracts._helpers import (
     require_record,
 )
 from lake.contracts._meta_ads_common import (
+    ACCOUNT_ID,
     COMMON_TIMES,
     FIX,
     SOURCE,
@@ -210,14 +211,7 @@ campaigns = Dataset(
             'Declared special ad categories as JSON array text, e.g. `[]` or `["HOUSING"]`.',
             "internal",
         ),
-        Column(
-            "account_id",
-            (
-                "Ad account id, the digits without the `act_` prefix, as text; null when not "
-                "requested (the landing metadata's `account` names it too)."
-            ),
-            "internal",
-        ),
+        ACCOUNT_ID,
         Column(
             "created_time",
             (

@@ -32,6 +32,7 @@ from lake.warehouse.build_state import (
     BuildStart,
     domains_of,
     prepare_relations,
+    stamped_version,
     start_build_db,
 )
 from lake.warehouse.dbt import (
@@ -181,7 +182,7 @@ def _build(
         selectors = build_plan.selectors(manifest)
         result.start = BuildStart(
             incremental=incremental,
-            from_version=_published_version(layout) if incremental else None,
+            from_version=stamped_version(layout.build_db) if incremental else None,
             dropped=build_plan.dropped,
             rebuilt_whole=build_plan.rebuilt_whole,
             selected=None if selectors is None else len(selectors),
@@ -281,15 +282,6 @@ def _timed(result: BuildResult, stage: str, step: Callable[[], T], say: Progress
         return step()
     finally:
         result.timings[stage] = time.monotonic() - start
-
-
-def _published_version(layout: WarehouseLayout) -> str | None:
-    try:
-        with duckdb.connect(str(layout.build_db), read_only=True) as con:
-            row = con.execute("select version from lake_ops.publication").fetchone()
-    except duckdb.Error:
-        return None
-    return str(row[0]) if row else None
 
 
 def freshness_outcomes(result: Any) -> list[SourceFreshness]:

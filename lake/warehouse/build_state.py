@@ -101,6 +101,16 @@ def _carry_history(con: duckdb.DuckDBPyConnection, layout: WarehouseLayout) -> N
     con.execute("detach published")
 
 
+def stamped_version(db: Path) -> str | None:
+    """The version a database says it is (`lake_ops.publication`), None when it says none."""
+    try:
+        with duckdb.connect(str(db), read_only=True) as con:
+            row = con.execute("select version from lake_ops.publication").fetchone()
+    except duckdb.Error:
+        return None
+    return str(row[0]) if row else None
+
+
 # ------------------------------------------------------------------------- fingerprints
 
 

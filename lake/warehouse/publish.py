@@ -29,6 +29,7 @@ from lake.errors import ConflictError, NotFoundError
 from lake.failpoints import crash_point
 from lake.fsutil import atomic_write_json, atomic_writer, fsync_dir
 from lake.warehouse.build import read_verdict
+from lake.warehouse.build_state import stamped_version
 from lake.warehouse.layout import WarehouseLayout
 
 DEFAULT_KEEP = 5
@@ -225,16 +226,7 @@ def current_version(layout: WarehouseLayout) -> str | None:
         stat = db.stat()
         if (stat.st_ino, stat.st_dev) == (published.st_ino, published.st_dev):
             return db.stem
-    return _stamped_version(layout.published)
-
-
-def _stamped_version(db: Path) -> str | None:
-    try:
-        with duckdb.connect(str(db), read_only=True) as con:
-            row = con.execute("select version from lake_ops.publication").fetchone()
-    except duckdb.Error:
-        return None
-    return str(row[0]) if row else None
+    return stamped_version(layout.published)
 
 
 def list_versions(layout: WarehouseLayout) -> list[Version]:
