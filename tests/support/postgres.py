@@ -68,17 +68,31 @@ class PostgresServer:
             account = pwd.getpwnam("postgres")
             os.chown(self._root, account.pw_uid, account.pw_gid)
         self._run(
-            str(pg_tool("initdb")), "-D", str(self.data), "--auth=trust", "--username=postgres",
-            "--encoding=UTF8", "--locale=C.UTF-8",
-        )  # fmt: skip
+            str(pg_tool("initdb")),
+            "-D",
+            str(self.data),
+            "--auth=trust",
+            "--username=postgres",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+        )
         options = (
             f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self._root} "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         )
         self._run(
-            str(pg_tool("pg_ctl")), "-D", str(self.data), "-l", str(self.log), "-o", options,
-            "-w", "-t", "60", "start",
-        )  # fmt: skip
+            str(pg_tool("pg_ctl")),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.log),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
         self._started = True
         return self
 
@@ -96,10 +110,15 @@ class PostgresServer:
         returns psql's output."""
         completed = subprocess.run(
             [
-                str(pg_tool("psql")), "--no-psqlrc", "-q", "-At", "-v", "ON_ERROR_STOP=1",
+                str(pg_tool("psql")),
+                "--no-psqlrc",
+                "-q",
+                "-At",
+                "-v",
+                "ON_ERROR_STOP=1",
                 *(["--single-transaction"] if transaction else []),
                 f"--dbname={self.url(database)}",
-            ],  # fmt: skip
+            ],
             input=sql,
             capture_output=True,
             text=True,
