@@ -24,6 +24,7 @@ from tests.support.postgres import PostgresServer, postgres_server  # noqa: F401
 
 FIXTURE = Path("/work/shared/fixtures/shop/app_tables")
 _names = itertools.count()
+CHANGED_AT = "2026-12-01 10:00:00"
 
 
 def fixture_rows(table: str) -> list[dict[str, str]]:
@@ -98,3 +99,54 @@ def landed(paths: LakePaths, report: RunReport) -> dict[str, dict[str, Any]]:
 
 def money(values: list[str]) -> Decimal:
     return sum((Decimal(v) for v in values if v), Decimal(0))
+
+
+def change_the_shop(db: ShopPg) -> dict[str, object]:
+    """Status updates, two new orders, one open order's items and payments rewritten, a
+    customer soft-deleted: what the next incremental extract must land."""
+    orders = fixture_rows("orders")
+    items = fixture_rows("order_items")
+    with_items = {i["order_id"] for i in items}
+    open_orders = sorted(
+        o["order_id"]
+        for o in orders
+        if o["status"] in ("shipped", "processing", "invoiced") and o["order_id"] in with_items
+    )
+    delivered, rewritten = open_orders[:5], open_orders[5]
+    customer = fixture_rows("customers")[0]["customer_id"]
+    erased = fixture_rows("customers")[1]["customer_id"]
+    product, seller = items[0]["product_id"], items[0]["seller_id"]
+    other_product, other_seller = items[1]["product_id"], items[1]["seller_id"]
+    quoted = ", ".join(f"'{o}'" for o in delivered)
+    db.sql(
+        f"""
+        update orders set status = 'delivered', delivered_customer_at = '{CHANGED_AT}',
+            updated_at = '{CHANGED_AT}' where order_id in ({quoted});
+        insert into orders values
+            ('new-order-1', '{customer}', 'created', 'agent', 'BRL', '{CHANGED_AT}', null, null,
+             null, '2026-12-20', '{CHANGED_AT}'),
+            ('new-order-2', '{customer}', 'approved', 'app', 'USD', '{CHANGED_AT}',
+             '{CHANGED_AT}', null, null, '2026-12-22', '{CHANGED_AT}');
+        insert into order_items values
+            ('new-order-1', 1, '{product}', '{seller}', '{CHANGED_AT}', 10.00, 5.00),
+            ('new-order-2', 1, '{product}', '{seller}', '{CHANGED_AT}', 20.00, 2.50),
+            ('new-order-2', 2, '{other_product}', '{other_seller}', '{CHANGED_AT}', 7.25, 0.00);
+        insert into payments values ('new-order-2', 1, 'credit_card', 3, 29.75, '{CHANGED_AT}');
+        delete from order_items where order_id = '{rewritten}';
+        insert into order_items values
+            ('{rewritten}', 1, '{other_product}', '{other_seller}', '{CHANGED_AT}', 55.55, 4.45);
+        delete from payments where order_id = '{rewritten}';
+        insert into payments values
+            ('{rewritten}', 1, 'voucher', 1, 20.00, '{CHANGED_AT}'),
+            ('{rewritten}', 2, 'credit_card', 2, 40.00, '{CHANGED_AT}');
+        update orders set updated_at = '{CHANGED_AT}' where order_id = '{rewritten}';
+        update customers set deleted_at = '{CHANGED_AT}', updated_at = '{CHANGED_AT}'
+            where customer_id = '{erased}';
+        """
+    )
+    return {
+        "delivered": delivered,
+        "rewritten": rewritten,
+        "new": ["new-order-1", "new-order-2"],
+        "erased": erased,
+    }
