@@ -19,6 +19,7 @@ Configuration:
 - `LAKE_SHOP_DB_OVERLAP_MINUTES` (default 60): how far before the watermark to re-read;
 - `LAKE_SHOP_DB_CONNECT_ATTEMPTS` (5) and `LAKE_SHOP_DB_RETRY_SECONDS` (2, doubling): a
   database refusing connections is retried with backoff, then the run fails clearly;
+  `LAKE_SHOP_DB_CONNECT_TIMEOUT` (10 s) bounds one attempt (SQLite: the wait for a lock);
 - `LAKE_SHOP_DB_DUMP=daily|weekly|manual` (or `lake extract shop_db --dump --frequency ...`):
   also write a full logical dump to `db_dumps/<frequency>/<app>_backup_<stamp>.sql` with its
   checksum (`lake db restore` loads one); `LAKE_SHOP_DB_APP` names the app (default `shop`).
@@ -37,7 +38,13 @@ from typing import Any
 
 import duckdb
 
-from extract._base import ConfigError, ExtractContext, Extractor, SourceUnavailableError
+from extract._base import (
+    ConfigError,
+    ExtractContext,
+    ExtractError,
+    Extractor,
+    SourceUnavailableError,
+)
 from lake.contracts.shop_db import PER_ORDER, TABLES, Table
 from lake.db.connect import (
     ConnectPolicy,
@@ -84,6 +91,7 @@ class Settings:
                 policy=ConnectPolicy(
                     attempts=max(1, int(_number(ctx, "CONNECT_ATTEMPTS", 5))),
                     delay=_number(ctx, "RETRY_SECONDS", 2.0),
+                    timeout=max(1.0, _number(ctx, "CONNECT_TIMEOUT", 10.0)),
                 ),
                 dump=dump,
                 app=ctx.setting("APP") or "shop",
@@ -198,7 +206,15 @@ def read_tables(
             where = _where(table, before, overlap) if table.incremental else ""
             mode = "incremental" if where else "full"
         select = f"select * from ({_typed_select(table)}) {where}"
-        con.execute(f"create temp table {relation} as {select}")
+        try:
+            con.execute(f"create temp table {relation} as {select}")
+        except duckdb.ConversionException as exc:
+            raise ExtractError(
+                f"shop_db: table {table.name} holds a value its schema's type does not allow: "
+                f"{str(exc).splitlines()[0]}",
+                "the application wrote a malformed value (SQLite does not enforce types): "
+                "fix the row in the application's database, then extract again",
+            ) from exc
         path = workdir / f"{table.name}_{stamp}.parquet"
         rows = _copy(con, relation, table, path, snapshot_id)
         watermark = _watermark(con, relation, table, before)

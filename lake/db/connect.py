@@ -176,8 +176,15 @@ def sqlite_backup(url: DatabaseUrl, target: Path, timeout: float) -> None:
     source_path = url.sqlite_path
     if not source_path.is_file():
         raise sqlite3.OperationalError(f"unable to open database file {source_path}")
-    source = sqlite3.connect(read_only_uri(source_path), uri=True, timeout=timeout)
+    source = sqlite3.connect(
+        read_only_uri(source_path), uri=True, timeout=timeout, isolation_level=None
+    )
     try:
+        # a read transaction first: its shared lock is refused ("database is locked") after
+        # `timeout` while another process holds the database, where the backup would wait
+        # forever; held, it keeps writers out until the copy is done
+        source.execute("begin")
+        source.execute("select count(*) from sqlite_master").fetchone()
         copy = sqlite3.connect(target)
         try:
             source.backup(copy)

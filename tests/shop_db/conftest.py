@@ -32,6 +32,16 @@ def fixture_rows(table: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def fixture_tables() -> dict[str, list[dict[str, str | None]]]:
+    """Every fixture table, an empty field as NULL (as `\\copy ... csv` reads it)."""
+    return {
+        t.name: [
+            {k: (v if v != "" else None) for k, v in row.items()} for row in fixture_rows(t.name)
+        ]
+        for t in TABLES
+    }
+
+
 def load_fixture_sql() -> str:
     """The DDL, then `\\copy` of every fixture table in load order."""
     lines = [SCHEMA_FILE.read_text(encoding="utf-8")]
