@@ -241,7 +241,7 @@ def snapshot(
             with_retries(
                 settings.url,
                 settings.policy,
-                lambda: attach_postgres(con, settings.url, ALIAS),
+                lambda: attach_postgres(con, settings.url, ALIAS, settings.policy.timeout),
                 on_retry,
             )
         else:

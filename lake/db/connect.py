@@ -161,10 +161,16 @@ def refused(exc: BaseException) -> bool:
     return any(marker in text for marker in _REFUSED)
 
 
-def attach_postgres(con: duckdb.DuckDBPyConnection, url: DatabaseUrl, alias: str) -> None:
-    """Attach the PostgreSQL database read-only, at REPEATABLE READ."""
+def attach_postgres(
+    con: duckdb.DuckDBPyConnection, url: DatabaseUrl, alias: str, timeout: float = 10.0
+) -> None:
+    """Attach the PostgreSQL database read-only, at REPEATABLE READ; a connection attempt
+    gives up after `timeout` seconds (libpq's `connect_timeout`, unless the URL sets one)."""
     load_extension(con, "postgres")
-    literal = "'" + url.url.replace("'", "''") + "'"
+    target = url.url
+    if "connect_timeout=" not in target:
+        target += ("&" if "?" in target else "?") + f"connect_timeout={max(1, int(timeout))}"
+    literal = "'" + target.replace("'", "''") + "'"
     con.execute(
         f"attach {literal} as {alias} (type postgres, read_only, isolation_level 'REPEATABLE READ')"
     )

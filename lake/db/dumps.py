@@ -224,7 +224,7 @@ def target_tables(target: DatabaseUrl, policy: ConnectPolicy) -> list[str]:
     def tables() -> list[str]:
         con = duckdb.connect()
         try:
-            attach_postgres(con, target, "target")
+            attach_postgres(con, target, "target", policy.timeout)
             rows = con.execute(
                 "select table_schema || '.' || table_name from information_schema.tables "
                 "where table_catalog = 'target' "

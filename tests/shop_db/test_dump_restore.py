@@ -134,3 +134,22 @@ def test_a_dump_of_the_other_kind_is_refused(tmp_path, paths, postgres_server):
     dump = only_dump(paths.db_dumps / "manual")
     code, output = restore_cli(dump, postgres_server.url("postgres"), "--confirm")
     assert code == 2 and "is a sqlite dump" in output
+
+
+def test_lake_extract_dump_options(tmp_path, monkeypatch):
+    source = tmp_path / "app.sqlite"
+    load_sqlite(source, {"categories": fixture_tables()["categories"]})
+    monkeypatch.setenv("LAKE_SHOP_DB_URL", f"sqlite:///{source}")
+    root = tmp_path / "lake"
+    runner = CliRunner()
+    refused = runner.invoke(app, ["extract", "mailchimp", "--dump", "--root", str(root)])
+    assert refused.exit_code == 2 and "--dump applies to shop_db only" in refused.output
+    wrong = runner.invoke(app, ["extract", "shop_db", "--dump", "--frequency", "hourly"])
+    assert wrong.exit_code == 2 and "hourly" in wrong.output
+    done = runner.invoke(
+        app, ["extract", "shop_db", "--dump", "--frequency", "weekly", "--root", str(root)]
+    )
+    assert done.exit_code == 0, done.output
+    dump = only_dump(root / "db_dumps" / "weekly")
+    assert DUMP_NAME.fullmatch(dump.name)
+    assert 'INSERT INTO "categories"' in dump.read_text()
