@@ -10,22 +10,14 @@ from decimal import Decimal
 import duckdb
 import pytest
 
+from lake.contracts.shop_db import TABLES
 from tests.dbt.harness import run_dbt
 from tests.dbt.staging_support import StagingBuild, build_sources, ingest
 from tests.shop_db.conftest import ShopPg, change_the_shop, extract, fixture_rows
 
 pytestmark = pytest.mark.slow
 
-MODELS = (
-    "customers",
-    "sellers",
-    "categories",
-    "products",
-    "orders",
-    "order_items",
-    "payments",
-    "reviews",
-)
+MODELS = tuple(t.name for t in TABLES)
 KEYS = {
     "customers": "customer_id",
     "sellers": "seller_id",
