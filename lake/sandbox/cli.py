@@ -111,6 +111,8 @@ def env_lines(url: str, seed: int = 20240601) -> list[str]:
         "meta_ads": [world.meta_account.id],
         "youtube": [world.youtube_channel.id],
         "mailchimp": [world.mailchimp_account],
+        "payments": ["shop"],
+        "shipping": ["shop"],
     }
     lines = []
     for platform in PLATFORMS:
