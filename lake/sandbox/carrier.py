@@ -7,11 +7,12 @@ Correios-style tracking code (`AB123456789BR`) and the shop's `order_id` in `ref
 `in_transit` (posted at the seller's city, then a scan every one or two days),
 `out_for_delivery` the morning of delivery and `delivered` at the order's
 `delivered_customer_at` (or, for an order not delivered yet, the estimated delivery date).
-About 3 % of trackers get stuck (no scan after the second one) and about 1 % end in `failure`
-(lost), whatever the order says (the carrier's view and the shop's disagree, as they do); a
-`canceled` or `unavailable` order that was shipped goes `return_to_sender`.
-Only scans before the world's `today` exist; a tracker's `status` is its last scan's. Final
-states: `delivered`, `return_to_sender`, `failure`.
+About 3 % of trackers get stuck (no scan after the second one), about 1 % end in `failure`
+(lost) and 1 % in `return_to_sender` (addressee unknown), whatever the order says (the
+carrier's view and the shop's disagree, as they do); a `canceled` or `unavailable` order that
+was shipped goes `return_to_sender`. Only scans before the world's `today` exist; a
+tracker's `status` is its last scan's. Final states: `delivered`, `return_to_sender`,
+`failure`.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ CARRIER = "Correios"
 FINAL_STATUSES = frozenset({"delivered", "return_to_sender", "failure"})
 STUCK_SHARE = 0.03
 FAILURE_SHARE = 0.01
+RETURN_SHARE = 0.01
 _MESSAGES = {
     "pre_transit": ("label_created", "Objeto postado eletronicamente (label created)"),
     "in_transit": ("arrived_at_facility", "Objeto em trânsito - por favor aguarde"),
@@ -142,8 +144,11 @@ class Carrier:
             return "return_to_sender"
         if u[2] < STUCK_SHARE:
             return "stuck"
-        if rng.unit(self.seed, "lost", order["order_id"]) < FAILURE_SHARE:
+        fate = rng.unit(self.seed, "fate", order["order_id"])
+        if fate < FAILURE_SHARE:
             return "failure"
+        if fate < FAILURE_SHARE + RETURN_SHARE:
+            return "return_to_sender"  # addressee unknown or absent three times
         return "delivered"
 
     # --- EasyPost's shape ------------------------------------------------------------------
