@@ -78,6 +78,7 @@ def _masked(key: str) -> str:
 def blueprint(ctx: PlatformContext) -> Blueprint:
     bp = Blueprint("payments", __name__)
     cache: dict[tuple[int, object], Gateway] = {}
+    lists: dict[int, dict[str, list[dict[str, Any]]]] = {}
 
     def gateway() -> Gateway:
         world = ctx.world
@@ -108,16 +109,16 @@ def blueprint(ctx: PlatformContext) -> Blueprint:
         )
 
     def objects(resource: str) -> list[dict[str, Any]]:
+        """Every object of `resource` as of now, newest first (built once per world)."""
         gw = gateway()
-        if resource == "charges":
-            return [gw.charge_json(c) for c in gw.charges]
-        if resource == "refunds":
-            return [gw.refund_json(r) for r in gw.refunds]
-        if resource == "disputes":
-            return [gw.dispute_json(d) for d in gw.disputes]
-        if resource == "balance_transactions":
-            return gw.balance_transactions()
-        return gw.events()
+        if id(gw) not in lists:
+            lists.clear()
+        listed = lists.setdefault(id(gw), {})
+        if resource not in listed:
+            listed[resource] = sorted(
+                _build(gw, resource), key=lambda o: (o["created"], o["id"]), reverse=True
+            )
+        return listed[resource]
 
     def list_view(resource: str) -> Callable[[], Response]:
         def view() -> Response:
@@ -131,7 +132,6 @@ def blueprint(ctx: PlatformContext) -> Blueprint:
             found = [o for o in objects(resource) if keep(o["created"])]
             if resource == "events" and request.args.get("type"):
                 found = [o for o in found if o["type"] == request.args["type"]]
-            found.sort(key=lambda o: (o["created"], o["id"]), reverse=True)  # newest first
             page, has_more, error = _page(found, limit)
             if error:
                 return ctx.error(400, "Bad Request", error)
@@ -161,6 +161,18 @@ def blueprint(ctx: PlatformContext) -> Blueprint:
         bp.add_url_rule(f"/v1/{resource}", view_func=list_view(resource))
         bp.add_url_rule(f"/v1/{resource}/<object_id>", view_func=one_view(resource))
     return bp
+
+
+def _build(gw: Gateway, resource: str) -> list[dict[str, Any]]:
+    if resource == "charges":
+        return [gw.charge_json(c) for c in gw.charges]
+    if resource == "refunds":
+        return [gw.refund_json(r) for r in gw.refunds]
+    if resource == "disputes":
+        return [gw.dispute_json(d) for d in gw.disputes]
+    if resource == "balance_transactions":
+        return gw.balance_transactions()
+    return gw.events()
 
 
 def _created_filter() -> Callable[[int], bool]:
