@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from lake.errors import ContractError
-from lake.ingest.contract import ParseInput
+from lake.ingest.contract import Classification, Column, ParseInput
 
 Record = dict[str, Any]
 
@@ -116,6 +117,28 @@ def dig(doc: Any, *path: str) -> Any:
             return None
         doc = doc.get(step)
     return doc
+
+
+# --- lifted fields ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    """One raw column lifted out of a nested JSON object: its name, its dotted path in the
+    object (`billing_details.address.city`), what it holds, who may see it and the type its
+    text must parse as. `column()` is its contract `Column`, `value(obj)` its value."""
+
+    name: str
+    path: str
+    description: str
+    classification: Classification = "internal"
+    type: str | None = None
+
+    def column(self) -> Column:
+        return Column(self.name, self.description, self.classification, type=self.type)
+
+    def value(self, obj: Record) -> Any:
+        return dig(obj, *self.path.split("."))
 
 
 # --- record keys ------------------------------------------------------------------------------
