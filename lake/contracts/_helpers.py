@@ -15,8 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import pyarrow as pa
+
 from lake.errors import ContractError
-from lake.ingest.contract import Classification, Column, ParseInput
+from lake.ingest.contract import Classification, Column, ParseInput, Records
 
 Record = dict[str, Any]
 
@@ -139,6 +141,14 @@ class Field:
 
     def value(self, obj: Record) -> Any:
         return dig(obj, *self.path.split("."))
+
+
+def lifted_rows(fields: tuple[Field, ...], objects: list[Record]) -> Records:
+    """One row per object with each field's value; an empty page is a table with the fields'
+    columns and no rows (the source said: nothing in this window), not a file without columns."""
+    if not objects:
+        return pa.table({f.name: pa.array([], type=pa.string()) for f in fields})
+    return [{f.name: f.value(obj) for f in fields} for obj in objects]
 
 
 # --- record keys ------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 
-from lake.contracts._helpers import Field, Record, load_json, require_record, type_name
+from lake.contracts._helpers import Field, lifted_rows, load_json, require_record, type_name
 from lake.errors import ContractError
 from lake.ingest.contract import (
     Dataset,
@@ -29,6 +29,7 @@ from lake.ingest.contract import (
     Hook,
     Layout,
     ParseInput,
+    Records,
     Source,
 )
 
@@ -473,10 +474,7 @@ def _parser(kind: str, specs: tuple[Spec, ...]) -> Hook:
     """A hook reading a list page of `kind` objects, or one `kind` object."""
     what = f"the Stripe {kind} response"
 
-    def row(obj: Record) -> Record:
-        return {spec.name: spec.value(obj) for spec in specs}
-
-    def parse(inp: ParseInput) -> list[Record] | None:
+    def parse(inp: ParseInput) -> Records | None:
         doc = load_json(inp, what=what, fix=_FIX)
         if not isinstance(doc, dict):
             return None
@@ -488,7 +486,7 @@ def _parser(kind: str, specs: tuple[Spec, ...]) -> Hook:
                 {"file": inp.name},
             )
         if doc.get("object") == kind:
-            return [row(doc)]
+            return lifted_rows(specs, [doc])
         if doc.get("object") != "list":
             return None
         data = doc.get("data")
@@ -503,7 +501,7 @@ def _parser(kind: str, specs: tuple[Spec, ...]) -> Hook:
         wrong = sorted({str(r.get("object")) for r in rows} - {kind})
         if wrong:
             return None  # another resource's page
-        return [row(r) for r in rows]
+        return lifted_rows(specs, rows)
 
     return Hook(parse)
 

@@ -16,9 +16,16 @@ from __future__ import annotations
 
 import json
 
-from lake.contracts._helpers import Field, Record, load_json, require_record, type_name
+from lake.contracts._helpers import (
+    Field,
+    Record,
+    lifted_rows,
+    load_json,
+    require_record,
+    type_name,
+)
 from lake.errors import ContractError
-from lake.ingest.contract import Dataset, Freshness, Hook, Layout, ParseInput, Source
+from lake.ingest.contract import Dataset, Freshness, Hook, Layout, ParseInput, Records, Source
 
 SOURCE = "shipping"
 
@@ -106,7 +113,7 @@ FIELDS: tuple[Field, ...] = (
 )
 
 
-def parse_trackers(inp: ParseInput) -> list[Record] | None:
+def parse_trackers(inp: ParseInput) -> Records | None:
     """One row per tracker of a list page, or the one tracker of a single response."""
     doc = load_json(inp, what=_WHAT, fix=_FIX)
     if not isinstance(doc, dict):
@@ -133,7 +140,7 @@ def parse_trackers(inp: ParseInput) -> list[Record] | None:
         ]
     else:
         return None
-    return [{f.name: f.value(t) for f in FIELDS} for t in items]
+    return lifted_rows(FIELDS, items)
 
 
 _REQUIRED = ("id", "tracking_code", "status", "created_at")
