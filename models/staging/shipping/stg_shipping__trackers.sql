@@ -29,7 +29,10 @@ typed as (
 latest_version as (
     -- a tracker is landed again at every poll: the newest scan, then the newest landing
     select * from typed
-    {{ latest_export(partition_by=['account', 'tracker_id'], order_by=['updated_at desc', '_landed_at desc']) }}
+    {{ latest_export(
+        partition_by=['account', 'tracker_id'],
+        order_by=['updated_at desc', '_landed_at desc'],
+    ) }}
 )
 
 select * from latest_version
