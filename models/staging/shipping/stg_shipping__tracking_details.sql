@@ -19,7 +19,8 @@ typed as (
         scans.tracker_id,
         scans.order_id,
         scans.scan_index + 1 as scan_number,
-        trackers.tracking_details::json -> scans.scan_index::integer as scan
+        trackers.tracking_details::json -> scans.scan_index::integer as scan,
+        {{ lineage_columns('trackers') }}
     from scans
     inner join trackers
         on scans.account = trackers.account and scans.tracker_id = trackers.tracker_id
@@ -37,7 +38,8 @@ renamed as (
         strptime(scan ->> 'datetime', '%Y-%m-%dT%H:%M:%SZ') as scanned_at,
         scan -> 'tracking_location' ->> 'city' as city,
         scan -> 'tracking_location' ->> 'state' as state,
-        scan -> 'tracking_location' ->> 'country' as country
+        scan -> 'tracking_location' ->> 'country' as country,
+        {{ lineage_columns() }}
     from typed
 )
 
