@@ -30,6 +30,8 @@ from flask import Blueprint, Response, request
 
 from lake.sandbox.context import PlatformContext
 from lake.sandbox.gateway import Gateway
+from lake.sandbox.platforms._api_keys import PerWorld, presented_key
+from lake.sandbox.world import World
 
 TITLE = "Payments (Stripe-shaped)"
 MAX_LIMIT = 100
@@ -60,44 +62,17 @@ def render_error(status: int, title: str, detail: str) -> Response:
     return Response(body, status=status, mimetype=_JSON, headers=headers)
 
 
-def _presented_key() -> str | None:
-    """Stripe accepts the secret key as a Bearer token or as the Basic user name."""
-    header = request.headers.get("Authorization", "")
-    kind, _, value = header.partition(" ")
-    if kind.lower() == "bearer":
-        return value.strip() or None
-    if request.authorization and request.authorization.type == "basic":
-        return request.authorization.username or None
-    return None
-
-
 def _masked(key: str) -> str:
     return key[:8] + "*" * max(len(key) - 12, 4) + key[-4:] if len(key) > 12 else "****"
 
 
 def blueprint(ctx: PlatformContext) -> Blueprint:
     bp = Blueprint("payments", __name__)
-    cache: dict[tuple[int, object], Gateway] = {}
-    lists: dict[int, dict[str, list[dict[str, Any]]]] = {}
-
-    def gateway() -> Gateway:
-        world = ctx.world
-        key = (world.seed, world.today)
-        if key not in cache:
-            shop = world.shop
-            cache.clear()
-            cache[key] = Gateway(
-                world.seed,
-                world.today,
-                shop.table("orders"),
-                shop.table("payments"),
-                shop.table("customers"),
-            )
-        return cache[key]
+    models = PerWorld(ctx, Listings)
 
     @bp.before_request
     def authenticate() -> Response | None:
-        key = _presented_key()
+        key = presented_key()
         if ctx.state.auth.token_valid(ctx.platform, key):
             return None
         if key and key == ctx.state.config.token(ctx.platform):
@@ -109,16 +84,7 @@ def blueprint(ctx: PlatformContext) -> Blueprint:
         )
 
     def objects(resource: str) -> list[dict[str, Any]]:
-        """Every object of `resource` as of now, newest first (built once per world)."""
-        gw = gateway()
-        if id(gw) not in lists:
-            lists.clear()
-        listed = lists.setdefault(id(gw), {})
-        if resource not in listed:
-            listed[resource] = sorted(
-                _build(gw, resource), key=lambda o: (o["created"], o["id"]), reverse=True
-            )
-        return listed[resource]
+        return models.get().objects(resource)
 
     def list_view(resource: str) -> Callable[[], Response]:
         def view() -> Response:
@@ -161,6 +127,25 @@ def blueprint(ctx: PlatformContext) -> Blueprint:
         bp.add_url_rule(f"/v1/{resource}", view_func=list_view(resource))
         bp.add_url_rule(f"/v1/{resource}/<object_id>", view_func=one_view(resource))
     return bp
+
+
+class Listings:
+    """The gateway of one world and its objects per resource, newest first, each list built
+    on first use (a list page is then a slice, not a rebuild)."""
+
+    def __init__(self, world: World) -> None:
+        shop = world.shop
+        tables = (shop.table("orders"), shop.table("payments"), shop.table("customers"))
+        self.gateway = Gateway(world.seed, world.today, *tables)
+        self._built: dict[str, list[dict[str, Any]]] = {}
+
+    def objects(self, resource: str) -> list[dict[str, Any]]:
+        if resource not in self._built:
+            found = _build(self.gateway, resource)
+            self._built[resource] = sorted(
+                found, key=lambda o: (o["created"], o["id"]), reverse=True
+            )
+        return self._built[resource]
 
 
 def _build(gw: Gateway, resource: str) -> list[dict[str, Any]]:

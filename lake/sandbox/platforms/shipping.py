@@ -26,6 +26,8 @@ from flask import Blueprint, Response, request
 
 from lake.sandbox.carrier import Carrier
 from lake.sandbox.context import PlatformContext
+from lake.sandbox.platforms._api_keys import PerWorld, presented_key
+from lake.sandbox.world import World
 
 TITLE = "Shipping (EasyPost-shaped)"
 MAX_PAGE_SIZE = 100
@@ -47,44 +49,24 @@ def render_error(status: int, title: str, detail: str) -> Response:
     return Response(json.dumps(body), status=status, mimetype=_JSON)
 
 
-def _presented_key() -> str | None:
-    header = request.headers.get("Authorization", "")
-    kind, _, value = header.partition(" ")
-    if kind.lower() == "bearer":
-        return value.strip() or None
-    if request.authorization and request.authorization.type == "basic":
-        return request.authorization.username or None
-    return None
-
-
 def _time(value: str) -> datetime:
     moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
+def _carrier(world: World) -> Carrier:
+    shop = world.shop
+    names = ("orders", "order_items", "sellers", "customers")
+    return Carrier(world.seed, world.today, *(shop.table(n) for n in names))
+
+
 def blueprint(ctx: PlatformContext) -> Blueprint:
     bp = Blueprint("shipping", __name__)
-    cache: dict[tuple[int, object], Carrier] = {}
-
-    def carrier() -> Carrier:
-        world = ctx.world
-        key = (world.seed, world.today)
-        if key not in cache:
-            shop = world.shop
-            cache.clear()
-            cache[key] = Carrier(
-                world.seed,
-                world.today,
-                shop.table("orders"),
-                shop.table("order_items"),
-                shop.table("sellers"),
-                shop.table("customers"),
-            )
-        return cache[key]
+    models = PerWorld(ctx, _carrier)
 
     @bp.before_request
     def authenticate() -> Response | None:
-        if ctx.state.auth.token_valid(ctx.platform, _presented_key()):
+        if ctx.state.auth.token_valid(ctx.platform, presented_key()):
             return None
         return ctx.error(401, "Unauthorized", "The API key provided is inactive or invalid.")
 
@@ -100,7 +82,7 @@ def blueprint(ctx: PlatformContext) -> Blueprint:
             return ctx.error(422, "Unprocessable", f"Invalid parameter: {exc}")
         if not 1 <= size <= MAX_PAGE_SIZE:
             return ctx.error(422, "Unprocessable", f"page_size must be 1 to {MAX_PAGE_SIZE}")
-        model = carrier()
+        model = models.get()
         found = [
             t
             for t in reversed(model.trackers)  # newest first
@@ -125,7 +107,7 @@ def blueprint(ctx: PlatformContext) -> Blueprint:
 
     @bp.get("/v2/trackers/<tracker_id>")
     def one_tracker(tracker_id: str) -> Response:
-        model = carrier()
+        model = models.get()
         for tracker in model.trackers:
             if tracker.id == tracker_id:
                 body = json.dumps(model.tracker_json(tracker), ensure_ascii=False)
