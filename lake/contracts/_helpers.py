@@ -89,6 +89,16 @@ def records_array(doc: Any, inp: ParseInput, *, what: str, fix: str) -> list[Rec
     ]
 
 
+def api_error(inp: ParseInput, error: Any, *, what: str, fix: str) -> ContractError:
+    """The file is the API's error body (`{"error": ...}`) instead of data."""
+    return ContractError(
+        "api_error",
+        f"{inp.name}: {what} is an API error: {json.dumps(error)[:300]}",
+        fix,
+        {"file": inp.name},
+    )
+
+
 def require_record(item: Any, inp: ParseInput, index: int, *, what: str, fix: str) -> Record:
     """One element of a records array must be an object."""
     if not isinstance(item, dict):

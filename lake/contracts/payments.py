@@ -19,9 +19,14 @@ Path through the lake: `extract/payments.py` -> `landing/payments/<batch>/` ->
 
 from __future__ import annotations
 
-import json
-
-from lake.contracts._helpers import Field, lifted_rows, load_json, require_record, type_name
+from lake.contracts._helpers import (
+    Field,
+    api_error,
+    lifted_rows,
+    load_json,
+    require_record,
+    type_name,
+)
 from lake.errors import ContractError
 from lake.ingest.contract import (
     Dataset,
@@ -479,12 +484,7 @@ def _parser(kind: str, specs: tuple[Spec, ...]) -> Hook:
         if not isinstance(doc, dict):
             return None
         if "error" in doc and "object" not in doc:
-            raise ContractError(
-                "api_error",
-                f"{inp.name}: {what} is an API error: {json.dumps(doc['error'])[:300]}",
-                _FIX,
-                {"file": inp.name},
-            )
+            raise api_error(inp, doc["error"], what=what, fix=_FIX)
         if doc.get("object") == kind:
             return lifted_rows(specs, [doc])
         if doc.get("object") != "list":

@@ -14,11 +14,10 @@ Path through the lake: `extract/shipping.py` -> `landing/shipping/<batch>/` ->
 
 from __future__ import annotations
 
-import json
-
 from lake.contracts._helpers import (
     Field,
     Record,
+    api_error,
     lifted_rows,
     load_json,
     require_record,
@@ -119,12 +118,7 @@ def parse_trackers(inp: ParseInput) -> Records | None:
     if not isinstance(doc, dict):
         return None
     if "error" in doc and "trackers" not in doc:
-        raise ContractError(
-            "api_error",
-            f"{inp.name}: {_WHAT} is an API error: {json.dumps(doc['error'])[:300]}",
-            _FIX,
-            {"file": inp.name},
-        )
+        raise api_error(inp, doc["error"], what=_WHAT, fix=_FIX)
     if doc.get("object") == "Tracker":
         items: list[Record] = [doc]
     elif "trackers" in doc:
