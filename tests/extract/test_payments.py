@@ -154,3 +154,12 @@ def test_incremental_rerun_lands_only_the_overlap_and_what_is_new(paths, sandbox
     ]
     changed = {r.charge.id for r in gw.refunds if r.created >= start and r.charge.created < start}
     assert {n.removeprefix("charge_").removesuffix(".json") for n in refetched} >= changed
+
+
+def test_the_real_gateway_is_the_stripe_clients_own_base_unless_configured() -> None:
+    from extract._config import SourceConfig
+
+    real = SourceConfig.from_env("payments", {"LAKE_PAYMENTS_TOKEN": "rk_live_x"})
+    assert EXTRACTOR.base_url(real, real.credentials("default")) == "https://api.stripe.com"
+    local = SourceConfig.from_env("payments", {"LAKE_PAYMENTS_BASE_URL": "http://h:1/payments/"})
+    assert EXTRACTOR.base_url(local, local.credentials("default")) == "http://h:1/payments"

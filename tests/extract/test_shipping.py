@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -38,9 +38,9 @@ def carrier(world: World) -> Carrier:
     return Carrier(world.seed, world.today, *(shop.table(n) for n in names))
 
 
-def run(paths: LakePaths, sandbox: Sandbox, today: date = TODAY) -> RunReport:
+def run(paths: LakePaths, sandbox: Sandbox, today: date = TODAY, **extra: str) -> RunReport:
     env = dict(line.split("=", 1) for line in env_lines(sandbox.url))
-    env = {k: v for k, v in env.items() if k.startswith("LAKE_SHIPPING_")}
+    env = {k: v for k, v in env.items() if k.startswith("LAKE_SHIPPING_")} | extra
     return asyncio.run(Runner(paths, env=env, today=today, retry=FAST).run({"shipping": EXTRACTOR}))
 
 
@@ -94,3 +94,23 @@ def test_next_run_polls_only_trackers_not_yet_final(paths, sandbox):
     assert now_open <= {i for i, t in landed.items() if t["status"] not in FINAL_STATUSES}
     # some that were on their way have arrived since, and are no longer open
     assert any(landed[i]["status"] == "delivered" for i in polled)
+
+
+def test_a_tracker_without_updates_for_the_give_up_days_is_dropped(paths, sandbox):
+    first = trackers_landed(paths, run(paths, sandbox))
+    later = date.fromisoformat(sandbox.admin.advance(2))
+    stale = {
+        i
+        for i, t in first.items()
+        if t["status"] not in FINAL_STATUSES
+        and t["updated_at"] < (later - timedelta(days=30)).isoformat()
+    }
+    assert stale  # the stuck ones
+    env = {"LAKE_SHIPPING_GIVE_UP_DAYS": "30"}
+    assert run(paths, sandbox, today=later, **env).ok
+    state = json.loads((paths.state / "extract" / "shipping.json").read_text())
+    assert not stale & set(state["accounts"]["shop"]["cursor"]["open_trackers"])
+    sandbox.admin.clear_requests()
+    assert run(paths, sandbox, today=later + timedelta(days=1), **env).ok
+    polled = {r["path"].rsplit("/", 1)[1] for r in sandbox.admin.requests("shipping")}
+    assert not stale & polled  # never asked for again
