@@ -261,6 +261,12 @@ class ExtractContext:
         return self._session
 
     @property
+    def retry(self) -> RetryPolicy:
+        """The retry policy of this run (the extractor's, unless the runner was given one);
+        for a module that retries through a client library of its own."""
+        return self._retry
+
+    @property
     def session(self) -> BrowserSession | None:
         """The browser session if one was opened (the runner captures failures from it)."""
         return self._session

@@ -1,7 +1,7 @@
 """Per-source settings from the environment (or an untracked `.env`), secrets kept opaque.
 
 Names (SRC is the source in upper case: DISTROKID, TOOLOST, SPOTIFY, TIKTOK, LINKTREE,
-META_ADS, YOUTUBE, MAILCHIMP):
+META_ADS, YOUTUBE, MAILCHIMP, PAYMENTS, SHIPPING):
 
 | variable | what |
 |---|---|

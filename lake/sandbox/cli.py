@@ -114,6 +114,8 @@ def env_lines(url: str, seed: int = 20240601, shop_db_url: str | None = None) ->
         "meta_ads": [world.meta_account.id],
         "youtube": [world.youtube_channel.id],
         "mailchimp": [world.mailchimp_account],
+        "payments": ["shop"],
+        "shipping": ["shop"],
     }
     lines = []
     for platform in PLATFORMS:
