@@ -98,6 +98,7 @@ def serve(
 def env_lines(url: str, seed: int = 20240601) -> list[str]:
     """`NAME=value` lines pointing every extractor at the sandbox at `url`."""
     from lake.sandbox.auth import SandboxConfig, sandbox_otp
+    from lake.sandbox.competitors import competitor_env_lines
     from lake.sandbox.world import World
 
     world = World(seed=seed)
@@ -114,6 +115,8 @@ def env_lines(url: str, seed: int = 20240601) -> list[str]:
     }
     lines = []
     for platform in PLATFORMS:
+        if platform not in accounts:  # a competitor site: `competitor_env_lines` below
+            continue
         prefix = f"LAKE_{platform.upper()}"
         lines += [
             f"{prefix}_BASE_URL={url.rstrip('/')}/{platform}",
@@ -123,6 +126,7 @@ def env_lines(url: str, seed: int = 20240601) -> list[str]:
             f"{prefix}_ACCOUNTS={','.join(accounts[platform])}",
             f"{prefix}_OTP={sandbox_otp(platform)}",
         ]
+    lines += competitor_env_lines(url)
     return lines
 
 

@@ -39,8 +39,8 @@ OUT_OF_STOCK_RATE = 0.15
 
 _BRANDS = ("Casa Viva", "TecnoMax", "Bella Forma", "EsporteJá", "Lumina", "NaturaLar", "Kidz")
 _OWN_ITEMS = (
-    ("Smart TV 50\" 4K", "eletronicos", 1899.0, 3499.0),
-    ("Notebook 15,6\" 8GB", "informatica", 2299.0, 4299.0),
+    ('Smart TV 50" 4K', "eletronicos", 1899.0, 3499.0),
+    ('Notebook 15,6" 8GB', "informatica", 2299.0, 4299.0),
     ("Geladeira Frost Free 375L", "eletrodomesticos", 2599.0, 3999.0),
     ("Jogo de Panelas Antiaderente 5 peças", "utilidades_domesticas", 129.9, 349.9),
     ("Fone de Ouvido Bluetooth", "eletronicos", 59.9, 299.9),
@@ -241,3 +241,17 @@ class RateLimiter:
                 return self.window - (now - self._seen[0])
             self._seen.append(now)
             return None
+
+
+def competitor_env_lines(url: str) -> list[str]:
+    """`NAME=value` lines pointing `extract/competitors.py` at both sandbox sites: the sites
+    are its accounts, each with its own base URL and scraper."""
+    scrapers = {"competitor_a": "jsonld", "competitor_b": "scroll"}
+    lines = [f"LAKE_COMPETITORS_ACCOUNTS={','.join(SITES)}"]
+    for platform in SITES:
+        prefix = f"LAKE_COMPETITORS__{platform.upper()}"
+        lines += [
+            f"{prefix}_BASE_URL={url.rstrip('/')}/{platform}",
+            f"{prefix}_SCRAPER={scrapers[platform]}",
+        ]
+    return lines

@@ -22,6 +22,8 @@ PLATFORMS: tuple[str, ...] = (
     "meta_ads",
     "youtube",
     "mailchimp",
+    "competitor_a",
+    "competitor_b",
 )
 
 

@@ -61,8 +61,13 @@ _LISTING = (
 {%- endfor %}
 </main>
 <nav class="paginacao">Página {{ page }} de {{ pages }}
-{%- if page > 1 %} <a rel="prev" href="{{ root }}/produtos?pagina={{ page - 1 }}">Anterior</a>{% endif %}
-{%- if page < pages %} <a {% if not changed %}rel="next" {% endif %}href="{{ root }}/produtos?pagina={{ page + 1 }}">Próxima</a>{% endif %}
+{%- if page > 1 %}
+<a rel="prev" href="{{ root }}/produtos?pagina={{ page - 1 }}">Anterior</a>
+{%- endif %}
+{%- if page < pages %}
+<a {% if not changed %}rel="next" {% endif %}href="{{ root }}/produtos?pagina={{ page + 1 }}">
+Próxima</a>
+{%- endif %}
 </nav></body></html>
 """
 )

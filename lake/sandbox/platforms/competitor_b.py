@@ -200,8 +200,7 @@ def blueprint(ctx: PlatformContext) -> Blueprint:
         return jsonify(
             {
                 "precos": {
-                    sku: brl(by_sku[sku].price) if by_sku[sku].in_stock else None
-                    for sku in wanted
+                    sku: brl(by_sku[sku].price) if by_sku[sku].in_stock else None for sku in wanted
                 }
             }
         )
