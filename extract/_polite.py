@@ -14,9 +14,9 @@ gate.raise_if_failed()                 # a request the gate had to give up on
   do not crawl). `Crawl-delay` for our user agent (or `*`) sets the spacing.
 - **The gate** (`PoliteGate.attach(page)`): a Playwright route on every request of the page.
   A URL robots.txt disallows is aborted before it leaves the browser and recorded in
-  `blocked`; images, fonts and media are not fetched; every other request to the site waits
-  until `delay` seconds (the crawl delay, at least `min_delay`) have passed since the
-  previous one, so scripts the page runs (XHR, infinite scroll) are spaced too. A 429 is
+  `blocked`; images, fonts and media are not fetched; every other request to the site goes
+  one at a time, `delay` seconds (the crawl delay, at least `min_delay`) after the previous
+  one's answer, so scripts the page runs (XHR, infinite scroll) are spaced too. A 429 is
   waited out (its `Retry-After`, at most `max_retry_after` seconds) and asked again, up to
   `attempts` times; then the page gets the 429 and `raise_if_failed()` raises
   `RateLimitedError`. Requests to other hosts pass untouched (scripts a site loads from a
@@ -26,6 +26,7 @@ gate.raise_if_failed()                 # a request the gate had to give up on
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import urllib.robotparser
 from dataclasses import dataclass, field
@@ -35,7 +36,12 @@ import httpx
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page, Route
 
-from extract._errors import ExtractError, RateLimitedError, SourceUnavailableError
+from extract._errors import (
+    ExtractError,
+    ExtractTimeoutError,
+    RateLimitedError,
+    SourceUnavailableError,
+)
 from extract._http import HttpClient, retry_after_seconds
 from extract._log import EventLog
 
@@ -107,9 +113,10 @@ class PoliteGate:
     min_delay: float = 1.0
     max_retry_after: float = 60.0
     attempts: int = 4
+    timeout: float = 60.0  # seconds one request may take
     blocked: list[str] = field(default_factory=list)
     requested: list[str] = field(default_factory=list)
-    failure: RateLimitedError | None = None
+    failure: ExtractError | None = None
     _last: float = field(default=float("-inf"), repr=False)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
 
@@ -133,11 +140,10 @@ class PoliteGate:
             raise self.failure
 
     async def _spaced(self) -> None:
-        async with self._lock:
-            wait = self._last + self.delay - time.monotonic()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            self._last = time.monotonic()
+        """Wait until `delay` seconds have passed since the previous answer (hold `_lock`)."""
+        wait = self._last + self.delay - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
 
     async def _handle(self, route: Route) -> None:
         request = route.request
@@ -153,25 +159,38 @@ class PoliteGate:
                 await route.abort("blockedbyclient")
             else:
                 await self._fetch(route, url)
-        except PlaywrightError as exc:  # the page went away meanwhile (navigation, close)
-            self.log.info("route_dropped", url=url, error=exc.message.splitlines()[0])
+        except PlaywrightError as exc:  # a timeout, or the page went away (navigation, close)
+            message = exc.message.splitlines()[0]
+            self.log.info("route_dropped", url=url, error=message)
+            if "Timeout" in message and self.failure is None:
+                self.failure = ExtractTimeoutError(
+                    f"{url} did not answer within {self.timeout:.0f} s",
+                    "the site is slow or down; retry later",
+                )
+            with contextlib.suppress(PlaywrightError):
+                await route.abort("timedout")  # the page fails now rather than waiting on
 
     async def _fetch(self, route: Route, url: str) -> None:
-        for attempt in range(1, self.attempts + 1):
-            await self._spaced()
-            self.requested.append(url)
-            response = await route.fetch(max_redirects=0)
-            if response.status != 429:
-                await route.fulfill(response=response)
-                return
-            retry_after = retry_after_seconds(response.headers.get("retry-after"))
-            wait = self.delay if retry_after is None else retry_after
-            if attempt == self.attempts or wait > self.max_retry_after:
-                self.failure = RateLimitedError(
-                    f"{url} answered 429 {attempt} times (Retry-After {retry_after})",
-                    "the site is limiting us harder than its robots.txt says; retry later",
-                )
-                await route.fulfill(response=response)
-                return
-            self.log.warning("rate_limited", url=url, attempt=attempt, wait_s=wait)
-            await asyncio.sleep(wait)
+        """One request at a time: the next leaves `delay` seconds after this one's answer."""
+        async with self._lock:
+            for attempt in range(1, self.attempts + 1):
+                await self._spaced()
+                self.requested.append(url)
+                try:
+                    response = await route.fetch(max_redirects=0, timeout=self.timeout * 1000)
+                finally:
+                    self._last = time.monotonic()
+                if response.status != 429:
+                    await route.fulfill(response=response)
+                    return
+                retry_after = retry_after_seconds(response.headers.get("retry-after"))
+                wait = self.delay if retry_after is None else retry_after
+                if attempt == self.attempts or wait > self.max_retry_after:
+                    self.failure = RateLimitedError(
+                        f"{url} answered 429 {attempt} times (Retry-After {retry_after})",
+                        "the site is limiting us harder than its robots.txt says; retry later",
+                    )
+                    await route.fulfill(response=response)
+                    return
+                self.log.warning("rate_limited", url=url, attempt=attempt, wait_s=wait)
+                await asyncio.sleep(max(0.0, wait - self.delay))

@@ -336,8 +336,9 @@ async def extract(ctx: ExtractContext) -> None:
     kind = _scraper(ctx)
     rules = await fetch_robots(ctx.http(on_error=robots_missing), ctx.base_url, log=ctx.log)
     delay = float(ctx.setting("REQUEST_DELAY") or 1.0)
-    gate = PoliteGate(rules, log=ctx.log, min_delay=delay)
     session = await ctx.browser()
+    timeout = session.options.navigation_timeout
+    gate = PoliteGate(rules, log=ctx.log, min_delay=delay, timeout=timeout)
     await gate.attach(session.page)
     scrape = Scrape(ctx.account, file_stamp())
     if kind == "jsonld":
