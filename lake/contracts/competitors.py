@@ -217,7 +217,11 @@ pages = Dataset(
         Layout("page_v1", required=("url", "page_kind", "html_bytes"), optional=("html_title",)),
     ),
     schema=(
-        Column("url", "The page's URL.", "public", tests=NOT_NULL),
+        Column(
+            "url",
+            "The page's URL (the landing metadata's; none for a page landed by hand).",
+            "public",
+        ),
         Column(
             "page_kind",
             "`listing` (a page of a paginated listing), `product` (a product page with its "
