@@ -61,6 +61,24 @@ def listing(ctx: PlatformContext) -> list[Listed]:
     ]
 
 
+@dataclass(frozen=True)
+class Page:
+    """One page of the catalogue (`?pagina=N`, 1-based)."""
+
+    number: int
+    pages: int
+    items: list[Listed]
+
+
+def page_of(items: list[Listed], size: int, asked: str) -> Page | None:
+    """Page `asked` of `items`, `size` a page; None when there is no such page."""
+    pages = max(1, -(-len(items) // size))
+    if not asked.isdigit() or not 1 <= int(asked) <= pages:
+        return None
+    number = int(asked)
+    return Page(number, pages, items[(number - 1) * size : number * size])
+
+
 def site_blueprint(ctx: PlatformContext) -> Blueprint:
     """A blueprint with `/robots.txt` and the site's rate limit."""
     bp = Blueprint(ctx.platform, __name__)

@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 from lake.sandbox.competitors import SITES, brl
 from lake.sandbox.context import PlatformContext
-from lake.sandbox.platforms._competitor_site import Listed, listing, site_blueprint
+from lake.sandbox.platforms._competitor_site import Listed, listing, page_of, site_blueprint
 
 TITLE = "Loja Rival"
 SCHEMA = "https://schema.org/"
@@ -164,20 +164,16 @@ def blueprint(ctx: PlatformContext) -> Blueprint:
 
     @bp.get("/produtos")
     def products() -> Response | str:
-        items = listing(ctx)
-        pages = max(1, -(-len(items) // size))
-        page = request.args.get("pagina", "1")
-        if not page.isdigit() or not 1 <= int(page) <= pages:
-            return ctx.error(404, "Página não encontrada", f"a loja tem {pages} páginas")
-        number = int(page)
-        shown = items[(number - 1) * size : number * size]
+        page = page_of(listing(ctx), size, request.args.get("pagina", "1"))
+        if page is None:
+            return ctx.error(404, "Página não encontrada", "não há essa página")
         return render_template_string(
             _LISTING,
-            title=f"Loja Rival - Produtos - página {number}",
+            title=f"Loja Rival - Produtos - página {page.number}",
             root=ctx.prefix,
-            cards=[_card(i, ctx.prefix) for i in shown],
-            page=number,
-            pages=pages,
+            cards=[_card(i, ctx.prefix) for i in page.items],
+            page=page.number,
+            pages=page.pages,
             changed=ctx.layout_changed(),
         )
 

@@ -22,7 +22,7 @@ from flask import Blueprint, Response, jsonify, render_template_string, request
 
 from lake.sandbox.competitors import SITES, brl
 from lake.sandbox.context import PlatformContext
-from lake.sandbox.platforms._competitor_site import Listed, listing, site_blueprint
+from lake.sandbox.platforms._competitor_site import Listed, listing, page_of, site_blueprint
 
 TITLE = "Mega Ofertas"
 
@@ -175,18 +175,14 @@ def blueprint(ctx: PlatformContext) -> Blueprint:
 
     @bp.get("/api/produtos")
     def products() -> Response:
-        items = listing(ctx)
-        pages = max(1, -(-len(items) // size))
-        page = request.args.get("pagina", "1")
-        if not page.isdigit() or not 1 <= int(page) <= pages:
-            return ctx.error(404, "Not Found", f"a loja tem {pages} páginas")
-        number = int(page)
-        shown = items[(number - 1) * size : number * size]
+        page = page_of(listing(ctx), size, request.args.get("pagina", "1"))
+        if page is None:
+            return ctx.error(404, "Not Found", "não há essa página")
         return jsonify(
             {
-                "pagina": number,
-                "produtos": [_product_json(i) for i in shown],
-                "proxima": number + 1 if number < pages else None,
+                "pagina": page.number,
+                "produtos": [_product_json(i) for i in page.items],
+                "proxima": page.number + 1 if page.number < page.pages else None,
             }
         )
 
