@@ -16,10 +16,11 @@ gate.raise_if_failed()                 # a request the gate had to give up on
   A URL robots.txt disallows is aborted before it leaves the browser and recorded in
   `blocked`; images, fonts and media are not fetched; every other request to the site goes
   one at a time, `delay` seconds (the crawl delay, at least `min_delay`) after the previous
-  one's answer, so scripts the page runs (XHR, infinite scroll) are spaced too. A 429 is
-  waited out (its `Retry-After`, at most `max_retry_after` seconds) and asked again, up to
-  `attempts` times; then the page gets the 429 and `raise_if_failed()` raises
-  `RateLimitedError`. Requests to other hosts pass untouched (scripts a site loads from a
+  one's answer, so scripts the page runs (XHR, infinite scroll) are spaced too. A 429 or a
+  5xx is waited out (its `Retry-After`, at most `max_retry_after` seconds; without one, the
+  delay times the attempt) and asked again, up to `attempts` times; then the page gets that
+  answer and `raise_if_failed()` raises `RateLimitedError` (429) or `SourceUnavailableError`
+  (5xx). Requests to other hosts pass untouched (scripts a site loads from a
   CDN), but are not counted as the site's.
 """
 
@@ -112,7 +113,7 @@ class PoliteGate:
     log: EventLog
     min_delay: float = 1.0
     max_retry_after: float = 60.0
-    attempts: int = 4
+    attempts: int = 5
     timeout: float = 60.0  # seconds one request may take
     blocked: list[str] = field(default_factory=list)
     requested: list[str] = field(default_factory=list)
@@ -180,17 +181,24 @@ class PoliteGate:
                     response = await route.fetch(max_redirects=0, timeout=self.timeout * 1000)
                 finally:
                     self._last = time.monotonic()
-                if response.status != 429:
+                status = response.status
+                if status != 429 and status < 500:
                     await route.fulfill(response=response)
                     return
                 retry_after = retry_after_seconds(response.headers.get("retry-after"))
-                wait = self.delay if retry_after is None else retry_after
+                wait = self.delay * attempt if retry_after is None else retry_after
                 if attempt == self.attempts or wait > self.max_retry_after:
-                    self.failure = RateLimitedError(
-                        f"{url} answered 429 {attempt} times (Retry-After {retry_after})",
-                        "the site is limiting us harder than its robots.txt says; retry later",
-                    )
+                    self.failure = _gave_up(url, status, attempt, retry_after)
                     await route.fulfill(response=response)
                     return
-                self.log.warning("rate_limited", url=url, attempt=attempt, wait_s=wait)
+                self.log.warning("retry", url=url, status=status, attempt=attempt, wait_s=wait)
                 await asyncio.sleep(max(0.0, wait - self.delay))
+
+
+def _gave_up(url: str, status: int, attempts: int, retry_after: float | None) -> ExtractError:
+    message = f"{url} answered {status} {attempts} times (Retry-After {retry_after})"
+    if status == 429:
+        return RateLimitedError(
+            message, "the site is limiting us harder than its robots.txt says; retry later"
+        )
+    return SourceUnavailableError(message, "the site is failing; retry later")

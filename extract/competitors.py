@@ -249,7 +249,8 @@ async def scrape_scroll(
     pages: ScrollPages = SCROLL_PAGES
     start = session.url(ctx.config.account_setting(ctx.account, "START") or pages.start)
     await _open(ctx, session, gate, start, "shop")
-    await session.expect(pages.card, "the product cards")
+    # the first cards come after the script and an API answer (maybe retried): a page load
+    await session.expect(pages.card, "the product cards", session.options.navigation_timeout)
     timeout = float(ctx.setting("SCROLL_TIMEOUT") or 30)
     await scroll_to_the_end(session.page, pages, gate, stall_timeout=timeout, log=ctx.log)
     cards = await read_scroll_cards(session.page, pages)

@@ -34,7 +34,7 @@ from lake.sandbox.server import Sandbox, running_sandbox
 from lake.sandbox.world import World
 
 TODAY = date(2026, 11, 23)
-OPTIONS = BrowserOptions.from_env({}, action_timeout=3, navigation_timeout=15)
+OPTIONS = BrowserOptions.from_env({}, action_timeout=3, navigation_timeout=12)
 STAMP = r"\d{8}_\d{6}"
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("competitors")]
@@ -252,20 +252,39 @@ def test_the_gate_aborts_what_robots_txt_disallows(aio, pool, server: Sandbox) -
     assert not [r for r in server.admin.requests("competitor_b") if "/busca" in r["path"]]
 
 
-def test_a_429_is_waited_out_and_asked_again(aio, pool, server: Sandbox, tmp_path: Path) -> None:
+def test_a_429_and_a_500_are_waited_out_and_asked_again(
+    aio, pool, server: Sandbox, tmp_path: Path
+) -> None:
     server.admin.reset()
-    server.admin.set_fault("competitor_b", "rate_limit", times=2, retry_after=1)
     paths = LakePaths(tmp_path / "lake").ensure()
     run = runner(paths, server, pool, LAKE_COMPETITORS_ACCOUNTS="competitor_b")
-    report = aio.run(run.run({"competitors": competitors.EXTRACTOR}))
+
+    async def refuse_after_the_shell() -> None:
+        # after robots.txt (read by the HTTP client, which has its own retries): the page's
+        # own requests, which only the gate retries
+        while not [r for r in server.state.log.entries("competitor_b") if r["path"].endswith("/")]:
+            await asyncio.sleep(0.05)
+        spec = {"platform": "competitor_b", "retry_after": 1}
+        server.state.faults.add(make_fault({**spec, "kind": "rate_limit", "times": 2}))
+        server.state.faults.add(make_fault({**spec, "kind": "server_error", "times": 1}))
+
+    async def both() -> RunReport:
+        report, _ = await asyncio.gather(
+            run.run({"competitors": competitors.EXTRACTOR}), refuse_after_the_shell()
+        )
+        return report
+
+    report = aio.run(both())
     assert report.ok, report.sources[0].accounts[0].error
     log = server.admin.requests("competitor_b")
-    limited = [i for i, r in enumerate(log) if r["status"] == 429]
-    assert len(limited) == 2
-    after = log[limited[-1] + 1]
-    assert after["path"] == log[limited[-1]]["path"] and after["status"] == 200
-    waited = datetime.fromisoformat(after["at"]) - datetime.fromisoformat(log[limited[-1]]["at"])
-    assert waited.total_seconds() >= 1.0  # Retry-After: 1
+    refused = [i for i, r in enumerate(log) if r["status"] != 200]
+    assert [log[i]["status"] for i in refused] == [429, 429, 500]
+    asked = {log[i]["path"] for i in refused}
+    assert len(asked) == 1 and asked != {"/competitor_b/robots.txt"}
+    after = log[refused[-1] + 1]
+    assert after["path"] in asked and after["status"] == 200
+    first, second = (datetime.fromisoformat(log[i]["at"]) for i in refused[:2])
+    assert (second - first).total_seconds() >= 1.0  # Retry-After: 1
     products = landed(paths, report, "competitor_b", "products_")["products"]
     assert len(products) == 36
 
