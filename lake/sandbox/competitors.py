@@ -2,8 +2,8 @@
 
 Both sell some of the shop world's products (`ShopWorld.table("products")` rows with a GTIN,
 the same GTIN, titles written their own way) at other prices, and products of their own.
-Everything is a pure function of (seed, site, product, day) through `lake.sandbox.rng`, so a
-past day's price never changes when the world's today moves on:
+Everything is a pure function of (seed, site, product, day) through `lake.sandbox.rng` and of
+the shop's own list price that day (a shared product follows the shop's price changes):
 
 - a product's price on a day: its base price (the shop's `list_price` times a per-site,
   per-product factor in [0.82, 1.18]; own products a seeded price, a few above R$ 1.000)

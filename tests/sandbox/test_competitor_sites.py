@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from datetime import date
 from decimal import Decimal
 
 import httpx
@@ -161,3 +162,14 @@ def test_a_changed_layout_renames_what_scrapers_look_for(
         assert 'class="card-v2"' in html
     else:
         assert 'data-layout="v2"' in polite_get(client, "/competitor_b/").text
+
+
+def test_prices_move_weekly_within_five_percent_either_way(world: World) -> None:
+    products = catalogue(world.seed, SITES["competitor_a"], world.shop.table("products"))
+    week_later = TODAY.toordinal() + 7
+    later = [price_on(world.seed, p, date.fromordinal(week_later)) for p in products]
+    now = [price_on(world.seed, p, TODAY) for p in products]
+    assert sum(a != b for a, b in zip(now, later, strict=True)) > len(products) // 2
+    # a pure function of the day: asking again gives the same price
+    assert now == [price_on(world.seed, p, TODAY) for p in products]
+    assert all(abs(b / a - 1) <= Decimal("0.11") for a, b in zip(now, later, strict=True))
