@@ -20,8 +20,10 @@ import pytest
 
 from extract import competitors
 from extract._browser import BrowserOptions, BrowserPool
+from extract._errors import SourceUnavailableError
+from extract._http import HttpClient, RetryPolicy
 from extract._log import EventLog
-from extract._polite import PoliteGate, parse_robots
+from extract._polite import PoliteGate, fetch_robots, parse_robots, robots_missing
 from extract.runner import Runner, RunReport
 from lake.config import LakePaths
 from lake.ingest.engine import Ingestor
@@ -32,6 +34,7 @@ from lake.sandbox.competitors import SITES, brl, catalogue, in_stock, price_on, 
 from lake.sandbox.faults import make_fault
 from lake.sandbox.server import Sandbox, running_sandbox
 from lake.sandbox.world import World
+from tests.extract.conftest import Reply
 
 TODAY = date(2026, 11, 23)
 OPTIONS = BrowserOptions.from_env({}, action_timeout=3, navigation_timeout=12)
@@ -346,3 +349,21 @@ def test_no_site_configured_says_what_to_set(aio, pool, tmp_path: Path) -> None:
     (account,) = report.sources[0].accounts
     assert account.error.type == "ConfigError"
     assert "LAKE_COMPETITORS_ACCOUNTS" in account.error.hint
+
+
+def test_robots_txt_missing_allows_everything_and_failing_stops_the_scrape(serve) -> None:
+    log = EventLog("competitors")
+    missing = serve(lambda request: Reply(404, "not here"))
+    failing = serve(lambda request: Reply(503, "down", {"Retry-After": "0"}))
+
+    def read(url: str) -> Any:
+        client = HttpClient(
+            "competitors", url, retry=RetryPolicy(attempts=2, base_delay=0), on_error=robots_missing
+        )
+        return asyncio.run(fetch_robots(client, url, log=log))
+
+    rules = read(missing.url)
+    assert rules.allowed(f"{missing.url}/carrinho") and rules.crawl_delay is None
+    with pytest.raises(SourceUnavailableError, match="not crawling a site whose rules"):
+        read(failing.url)
+    assert failing.hits("/robots.txt") == 2
