@@ -33,13 +33,14 @@ requested; requests are spaced by its `Crawl-delay` (at least the request delay)
 waited out. Pages whose expected elements are missing raise `LayoutChangedError` (the runner
 saves a screenshot and the HTML under `_state/extract/failures/competitors/`).
 
-How the real sites are reached: point `LAKE_COMPETITORS__<SITE>_BASE_URL` at the shop; the
-selectors below (`JSONLD_PAGES`, `SCROLL_PAGES`) hold the sandbox's; a real site whose
-markup differs needs its own selector set here.
+How the real sites are reached: point `LAKE_COMPETITORS__<SITE>_BASE_URL` at the shop. The
+selectors in `extract/_competitor_pages.py` (`JSONLD_PAGES`, `SCROLL_PAGES`) are the
+sandbox's; a real site whose markup differs needs its own selector set there.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -134,6 +135,8 @@ def _product_record(
         raise _layout_error(
             ctx, f"product {data.get('sku')} shows {shown!r} but its JSON-LD says {declared}", url
         )
+    if not data.get("sku"):
+        raise _layout_error(ctx, f"a Product JSON-LD has no sku ({data.get('name')!r})", url)
     availability = str(offer.get("availability") or "")
     rating = data.get("aggregateRating") or {}
     brand = data.get("brand")
@@ -163,9 +166,12 @@ def _review_records(data: dict[str, Any], page: str) -> list[dict[str, Any]]:
     for review in data.get("review") or []:
         author = review.get("author")
         rating = review.get("reviewRating") or {}
+        # a review without an id of its own is known by what it says
+        shown = json.dumps([data.get("sku"), review.get("datePublished"), review.get("reviewBody")])
+        fallback = hashlib.sha256(shown.encode("utf-8")).hexdigest()[:16]
         out.append(
             {
-                "review_id": str(review.get("identifier") or review.get("@id") or ""),
+                "review_id": str(review.get("identifier") or review.get("@id") or fallback),
                 "sku": str(data.get("sku") or ""),
                 "author": author.get("name") if isinstance(author, dict) else author,
                 "rating": rating.get("ratingValue"),
