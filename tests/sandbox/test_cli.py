@@ -58,7 +58,7 @@ def test_serve_refuses_a_bad_today() -> None:
 def test_env_points_every_extractor_at_the_sandbox() -> None:
     result = CliRunner().invoke(app, ["sandbox", "env", "--url", "http://127.0.0.1:9999/"])
     assert result.exit_code == 0, result.output
-    lines = dict(line.split("=", 1) for line in result.output.splitlines())
+    lines = dict(line.split("=", 1) for line in result.stdout.splitlines())
     # six per label platform; the competitor sites are the accounts of one extractor
     competitor_sites = [p for p in PLATFORMS if p.startswith("competitor_")]
     assert len(lines) == 6 * (len(PLATFORMS) - len(competitor_sites)) + 1 + 2 * len(
@@ -75,4 +75,4 @@ def test_env_points_every_extractor_at_the_sandbox() -> None:
     assert lines["LAKE_TOOLOST_OTP"] == sandbox_otp("toolost")
     assert lines["LAKE_DISTROKID_USERNAME"] == "demo@label.test"
     exported = CliRunner().invoke(app, ["sandbox", "env", "--url", "http://x", "--export"])
-    assert all(line.startswith("export LAKE_") for line in exported.output.splitlines())
+    assert all(line.startswith("export LAKE_") for line in exported.stdout.splitlines())
