@@ -103,7 +103,11 @@ class Extractor:
     timeouts: Timeouts = field(default_factory=Timeouts)
 
     def base_url(self, config: SourceConfig, credentials: Credentials) -> str:
-        """`LAKE_<SRC>_BASE_URL` when set, else the real site's (maybe from the credentials)."""
+        """`LAKE_<SRC>__<ACCOUNT>_BASE_URL` or `LAKE_<SRC>_BASE_URL` when set, else the real
+        site's (maybe from the credentials)."""
+        own = config.account_setting(credentials.account, "BASE_URL")
+        if own:
+            return own.rstrip("/")
         if config.base_url:
             return config.base_url
         default = self.default_base_url

@@ -101,6 +101,7 @@ def env_lines(url: str, seed: int = 20240601, shop_db_url: str | None = None) ->
     """`NAME=value` lines pointing every extractor at the sandbox at `url` (and, given its
     `shop_db_url`, `lake extract shop_db` at the shop's application database)."""
     from lake.sandbox.auth import SandboxConfig, sandbox_otp
+    from lake.sandbox.competitors import competitor_env_lines
     from lake.sandbox.world import World
 
     world = World(seed=seed)
@@ -119,6 +120,8 @@ def env_lines(url: str, seed: int = 20240601, shop_db_url: str | None = None) ->
     }
     lines = []
     for platform in PLATFORMS:
+        if platform not in accounts:  # a competitor site: `competitor_env_lines` below
+            continue
         prefix = f"LAKE_{platform.upper()}"
         lines += [
             f"{prefix}_BASE_URL={url.rstrip('/')}/{platform}",
@@ -128,6 +131,7 @@ def env_lines(url: str, seed: int = 20240601, shop_db_url: str | None = None) ->
             f"{prefix}_ACCOUNTS={','.join(accounts[platform])}",
             f"{prefix}_OTP={sandbox_otp(platform)}",
         ]
+    lines += competitor_env_lines(url)
     if shop_db_url:
         lines.append(f"LAKE_SHOP_DB_URL={shop_db_url}")
     return lines

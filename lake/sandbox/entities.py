@@ -24,6 +24,8 @@ PLATFORMS: tuple[str, ...] = (
     "mailchimp",
     "payments",
     "shipping",
+    "competitor_a",
+    "competitor_b",
 )
 
 

@@ -15,6 +15,9 @@ from lake.ingest.contract import Csv, Dataset, Hook, Json, Parquet
 from .support import FIXTURES, SANDBOX, as_text, claims, duckdb_rows, invalid_values, sample_files
 
 EXPECTED_CLAIMS: dict[tuple[str, str], set[str]] = {
+    ("competitors", "products_20261120_120000.json"): {"products"},
+    ("competitors", "reviews_20261120_120000.json"): {"reviews"},
+    ("competitors", "page_20261120_120000_001.html"): {"pages"},
     ("distrokid", "dk_bank_details_20250529_043711_sample.tsv"): {"bank_details"},
     ("distrokid", "streams_stats_20250527_102936.html"): {"streams_daily"},
     ("distrokid", "applemusic_stats_20250527_102936.html"): {
@@ -108,6 +111,7 @@ def sample_id(sample: tuple[str, Path]) -> str:
 
 def test_every_source_has_contracts() -> None:
     assert set(sources()) == {
+        "competitors",
         "distrokid",
         "linktree",
         "mailchimp",
