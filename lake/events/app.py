@@ -32,7 +32,7 @@ from starlette.routing import Route
 
 from lake.events.collector import Backpressure, Collector
 from lake.events.config import CollectorConfig
-from lake.events.messages import Envelope, Rejected, check_call
+from lake.events.messages import Envelope, Rejected, check_call, check_time
 from lake.events.openapi import openapi_document
 
 log = logging.getLogger("lake.events")
@@ -128,6 +128,15 @@ def body_write_key(doc: Any) -> Any:
     return key
 
 
+def batch_problem(doc: dict[str, Any]) -> str | None:
+    """What is wrong with a batch's own fields (`sentAt`, `context`, `writeKey`)."""
+    if doc.get("context") is not None and not isinstance(doc["context"], dict):
+        return "the batch's context must be a JSON object"
+    if doc.get("writeKey") is not None and not isinstance(doc["writeKey"], str):
+        return "writeKey must be a string"
+    return check_time(doc.get("sentAt"), "the batch's sentAt")
+
+
 def now_text() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -149,7 +158,8 @@ class EventsApi:
             raise Refused(401, "the write key is not valid", {"WWW-Authenticate": "Basic"})
         if header_only:
             return False
-        if body_write_key(doc) in self.config.write_keys:
+        key = body_write_key(doc)
+        if isinstance(key, str) and key in self.config.write_keys:
             return True
         raise Refused(
             401,
@@ -211,11 +221,13 @@ class EventsApi:
             raise Refused(400, "the body must be a JSON object")
         if path_type is not None:
             return [doc], None, None
-        batch = doc.get("batch")
+        batch, context = doc.get("batch"), doc.get("context")
         if not isinstance(batch, list):
             raise Refused(400, "a batch body needs `batch`, an array of calls")
-        context = doc.get("context")
-        return batch, doc.get("sentAt"), context if isinstance(context, dict) else None
+        problem = batch_problem(doc)
+        if problem:
+            raise Refused(400, problem)
+        return batch, doc.get("sentAt"), context
 
     async def openapi(self, request: Request) -> Response:
         return answer(200, openapi_document())

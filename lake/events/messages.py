@@ -91,12 +91,14 @@ def _id_text(value: Any) -> str | None:
         return None
     if isinstance(value, int):
         return str(value)
-    if isinstance(value, str) and value.strip():
+    if isinstance(value, float) and value.is_integer():  # 1.0 is an integer in JSON
+        return str(int(value))
+    if isinstance(value, str) and value:
         return value
     return None
 
 
-def _check_time(value: Any, name: str) -> str | None:
+def check_time(value: Any, name: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
@@ -128,7 +130,7 @@ def _problem(message: Mapping[str, Any], call_type: str) -> str | None:
         return "userId or anonymousId is required"
     if call_type == "track":
         event = message.get("event")
-        if not isinstance(event, str) or not event.strip():
+        if not isinstance(event, str) or not event:
             return "track needs event, a non-empty string"
     if call_type == "group" and _id_text(message.get("groupId")) is None:
         return "group needs groupId"
@@ -140,8 +142,11 @@ def _problem(message: Mapping[str, Any], call_type: str) -> str | None:
         value = message.get(name)
         if value is not None and not isinstance(value, dict):
             return f"{name} must be a JSON object"
+    write_key = message.get("writeKey")
+    if write_key is not None and not isinstance(write_key, str):
+        return "writeKey must be a string"
     for name in TIME_FIELDS:
-        problem = _check_time(message.get(name), name)
+        problem = check_time(message.get(name), name)
         if problem:
             return problem
     return None
@@ -156,7 +161,7 @@ def call_type_of(message: Any, path_type: str | None) -> tuple[str | None, str |
         if declared is not None and declared != path_type:
             return None, f"type {str(declared)[:40]!r} sent to the /{path_type} endpoint"
         return path_type, None
-    if declared not in TYPE_FIELDS:
+    if not isinstance(declared, str) or declared not in TYPE_FIELDS:
         return None, f"type must be one of {', '.join(TYPE_FIELDS)}"
     return declared, None
 
@@ -176,7 +181,7 @@ def normalize(message: Mapping[str, Any], call_type: str, envelope: Envelope) ->
         if name in record:
             record[name] = _id_text(record[name])
     record["sentAt"] = message.get("sentAt") or envelope.sent_at
-    if _check_time(record["sentAt"], "sentAt"):
+    if check_time(record["sentAt"], "sentAt"):
         record["sentAt"] = None
     record["receivedAt"] = envelope.received_at
     record["context"] = context

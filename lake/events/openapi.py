@@ -9,8 +9,11 @@ from typing import Any
 from lake.events.config import MAX_BATCH_BYTES, MAX_EVENT_BYTES
 
 _ID = {"oneOf": [{"type": "string", "minLength": 1, "maxLength": 255}, {"type": "integer"}]}
-_TIME = {"type": "string", "format": "date-time"}
-_OBJECT = {"type": "object", "additionalProperties": True}
+# optional fields may be null: the collector treats null as absent
+_TIME = {"type": "string", "format": "date-time", "nullable": True}
+_OBJECT = {"type": "object", "additionalProperties": True, "nullable": True}
+
+_TEXT = {"type": "string", "nullable": True}
 
 _COMMON: dict[str, Any] = {
     "messageId": {
@@ -25,12 +28,16 @@ _COMMON: dict[str, Any] = {
     "sentAt": {**_TIME, "description": "When the client sent it (clock-skew correction)."},
     "context": _OBJECT,
     "integrations": _OBJECT,
-    "writeKey": {"type": "string", "description": "The write key, when not sent as basic auth."},
+    "writeKey": {
+        "type": "string",
+        "nullable": True,
+        "description": "The write key, when not sent as basic auth.",
+    },
 }
 _EXTRA: dict[str, dict[str, Any]] = {
-    "track": {"event": {"type": "string", "minLength": 1, "pattern": r"\S"}, "properties": _OBJECT},
-    "page": {"name": {"type": "string"}, "category": {"type": "string"}, "properties": _OBJECT},
-    "screen": {"name": {"type": "string"}, "category": {"type": "string"}, "properties": _OBJECT},
+    "track": {"event": {"type": "string", "minLength": 1}, "properties": _OBJECT},
+    "page": {"name": _TEXT, "category": _TEXT, "properties": _OBJECT},
+    "screen": {"name": _TEXT, "category": _TEXT, "properties": _OBJECT},
     "identify": {"traits": _OBJECT},
     "group": {"groupId": _ID, "traits": _OBJECT},
     "alias": {"previousId": _ID},
@@ -111,7 +118,7 @@ def openapi_document() -> dict[str, Any]:
             "batch": {"type": "array", "items": batch_item},
             "sentAt": _TIME,
             "context": _OBJECT,
-            "writeKey": {"type": "string"},
+            "writeKey": {"type": "string", "nullable": True},
         },
         "required": ["batch"],
     }

@@ -7,6 +7,7 @@ lifespan shutdown, where the collector commits, seals and lands its log.
 
 from __future__ import annotations
 
+import signal
 import socket
 import sys
 import threading
@@ -42,6 +43,10 @@ def _announce(server: uvicorn.Server, url: str, ready_file: Path | None) -> None
     sys.stdout.flush()
 
 
+def _drained(signum: int, frame: object) -> None:
+    """The signal uvicorn re-raises after its graceful shutdown: nothing is left to do."""
+
+
 def serve(
     config: CollectorConfig,
     host: str,
@@ -75,6 +80,10 @@ def serve(
         )
     )
     threading.Thread(target=_announce, args=(server, url, ready_file), daemon=True).start()
+    # uvicorn drains on SIGTERM/SIGINT, then re-raises the signal to the handler that was
+    # there before it: a no-op one, so a drained collector exits with status 0
+    for handled in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(handled, _drained)
     try:
         server.run(sockets=[sock])
     finally:
