@@ -90,6 +90,7 @@ bench: setup $(VENV)/.bench-installed
 	$(BIN)/python bench/floor_bench.py --scale-rows 10000000
 	$(BIN)/python bench/incremental_bench.py --scale-rows 10000000
 	$(BIN)/python bench/royalties_bench.py --size-mb 1024
+	$(BIN)/python bench/events_bench.py
 
 $(VENV)/.bench-installed: $(VENV)/.installed
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,sandbox,bench]'

@@ -32,7 +32,7 @@ from starlette.routing import Route
 
 from lake.events.collector import Backpressure, Collector
 from lake.events.config import CollectorConfig
-from lake.events.messages import Envelope, Rejected, check_call, check_time
+from lake.events.messages import Encoded, Envelope, Rejected, check_call, check_time
 from lake.events.openapi import openapi_document
 
 log = logging.getLogger("lake.events")
@@ -193,7 +193,7 @@ class EventsApi:
         calls, sent_at, context = self._calls(doc, path_type)
         client = request.client.host if request.client else None
         envelope = Envelope(now_text(), client, sent_at, context)
-        records: list[dict[str, Any]] = []
+        records: list[Encoded] = []
         rejected: list[Rejected] = []
         for index, call in enumerate(calls):
             record, problem = check_call(

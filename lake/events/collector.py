@@ -16,7 +16,6 @@ import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from lake.errors import LakeError, LockedError
 from lake.events import wal
@@ -28,6 +27,7 @@ from lake.events.lander import (
     lock_path,
     wal_dir,
 )
+from lake.events.messages import Encoded
 from lake.fsutil import file_lock
 from lake.landing import SyncLandingStore
 
@@ -133,7 +133,7 @@ class Collector:
                 "the disk under the lake is nearly full", max(30, self.config.retry_after_seconds)
             )
 
-    async def accept(self, records: list[dict[str, Any]]) -> Accepted:
+    async def accept(self, records: list[Encoded]) -> Accepted:
         """Store the records not seen before; return once they are durable."""
         self.check_capacity()
         fresh, waits = self._split(records)
@@ -141,7 +141,7 @@ class Collector:
         if fresh:
             loop = asyncio.get_running_loop()
             durable: asyncio.Future[None] = loop.create_future()
-            ids = [r["messageId"] for r in fresh]
+            ids = [r.message_id for r in fresh]
             for message_id in ids:
                 self._inflight[message_id] = durable
             # settled even if this request is cancelled (the client hung up): the write goes
@@ -169,15 +169,13 @@ class Collector:
             if durable:
                 self._seen.add(message_id)
 
-    def _split(
-        self, records: list[dict[str, Any]]
-    ) -> tuple[list[dict[str, Any]], set[asyncio.Future[None]]]:
+    def _split(self, records: list[Encoded]) -> tuple[list[Encoded], set[asyncio.Future[None]]]:
         """The records to store, and the writes of earlier copies still in flight."""
-        fresh: list[dict[str, Any]] = []
+        fresh: list[Encoded] = []
         waits: set[asyncio.Future[None]] = set()
         batch_ids: set[str] = set()
         for record in records:
-            message_id = record["messageId"]
+            message_id = record.message_id
             if message_id in self._seen or message_id in batch_ids:
                 continue
             pending = self._inflight.get(message_id)

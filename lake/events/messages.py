@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -60,6 +60,14 @@ RFC3339 = re.compile(
 def fields_of(call_type: str) -> tuple[str, ...]:
     """Every field a record of `call_type` holds, in file order."""
     return COMMON_FIELDS + TYPE_FIELDS[call_type]
+
+
+class Encoded(NamedTuple):
+    """An accepted call, serialized once: its id, type and record as JSON bytes."""
+
+    message_id: str
+    call_type: str
+    data: bytes
 
 
 @dataclass(frozen=True)
@@ -194,8 +202,8 @@ def check_call(
     path_type: str | None,
     envelope: Envelope,
     max_bytes: int,
-) -> tuple[dict[str, Any] | None, Rejected | None]:
-    """(record, None) for a valid call, (None, why) for an invalid one."""
+) -> tuple[Encoded | None, Rejected | None]:
+    """(the encoded record, None) for a valid call, (None, why) for an invalid one."""
     message_id = message.get("messageId") if isinstance(message, dict) else None
     message_id = message_id if isinstance(message_id, str) else None
     call_type, problem = call_type_of(message, path_type)
@@ -203,8 +211,9 @@ def check_call(
         problem = _problem(message, call_type)
     if problem is None and call_type is not None:
         record = normalize(message, call_type, envelope)
-        size = len(orjson.dumps(record))
-        if size <= max_bytes:
-            return record, None
+        data = orjson.dumps(record)
+        if len(data) <= max_bytes:
+            return Encoded(record["messageId"], call_type, data), None
+        size = len(data)
         problem = f"the call is {size} bytes; the limit is {max_bytes} bytes"
     return None, Rejected(index, message_id, problem or "invalid call")

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import orjson
 
+from lake.events.messages import Encoded
 from lake.fsutil import fsync_dir
 
 SUFFIX = ".wal"
@@ -46,10 +47,10 @@ def segments(directory: Path) -> list[Path]:
     return sorted(found, key=segment_seq)
 
 
-def encode(records: Iterable[dict]) -> bytes:
+def encode(records: Iterable[Encoded]) -> bytes:
     """The log lines of `records`."""
     return b"".join(
-        orjson.dumps(r["messageId"]) + b"\t" + r["type"].encode() + b"\t" + orjson.dumps(r) + b"\n"
+        orjson.dumps(r.message_id) + b"\t" + r.call_type.encode() + b"\t" + r.data + b"\n"
         for r in records
     )
 
