@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lake.contracts import all_datasets, datasets_for, sources
-from lake.ingest.contract import Csv, Dataset, Hook, Json
+from lake.ingest.contract import Csv, Dataset, Hook, Json, Ndjson
 
 from .support import FIXTURES, SANDBOX, as_text, claims, duckdb_rows, invalid_values, sample_files
 
@@ -61,6 +61,11 @@ EXPECTED_CLAIMS: dict[tuple[str, str], set[str]] = {
 # Names under which files arrive that no sample here has (other windows, re-downloads, pages).
 DOCUMENTED_NAMES = {
     "distrokid": ["dk_bank_details_20250601_120000.tsv"],
+    # what the event collector lands (lake/events/lander.py: <dataset>_<log segment>.ndjson)
+    "events": [
+        f"{name}_000000000001.ndjson"
+        for name in ("tracks", "pages", "screens", "identifies", "groups", "aliases")
+    ],
     "meta_ads": [
         "campaigns_20250527.json",
         "ads_20250527.json",
@@ -86,9 +91,11 @@ def sample_id(sample: tuple[str, Path]) -> str:
 def test_every_source_has_contracts() -> None:
     assert set(sources()) == {
         "distrokid",
+        "events",
         "linktree",
         "mailchimp",
         "meta_ads",
+        "shop_db",
         "spotify",
         "tiktok",
         "toolost",
@@ -195,7 +202,7 @@ def test_primary_key_is_unique_within_a_file(sample: tuple[str, Path], tmp_path:
 
 def test_every_format_is_one_the_engine_reads() -> None:
     for ds in all_datasets():
-        assert isinstance(ds.format, Csv | Json | Hook), ds.key
+        assert isinstance(ds.format, Csv | Json | Ndjson | Hook), ds.key
 
 
 def test_sandbox_folder_holds_only_documented_sources() -> None:
