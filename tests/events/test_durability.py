@@ -136,3 +136,23 @@ def test_gzip_is_what_the_sdk_sends(monkeypatch):
     monkeypatch.setattr(request._session, "post", post)
     request.post(KEY, host="http://127.0.0.1:1", gzip=True, batch=[{"type": "track"}])
     assert sent["headers"]["Content-Encoding"] == "gzip"
+
+
+def test_the_readme_snippet_sends_to_the_lake(server_factory, paths):
+    """The README's "point an SDK at it" snippet, run as written (only the port differs)."""
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme[readme.index("## Events: a Segment-compatible collector") :]
+    snippet = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    server = server_factory()
+    code = snippet.replace("http://127.0.0.1:8088", server.url).replace('"key1"', f'"{KEY}"')
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+    assert server.terminate() == 0
+    assert {(r["type"], r["userId"]) for r in landed_records(paths)} == {
+        ("identify", "customer-42"),
+        ("track", "customer-42"),
+    }
