@@ -26,7 +26,7 @@ import orjson
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -173,6 +173,10 @@ class EventsApi:
             return await self._handle(request, None if path_type == "batch" else path_type)
         except Refused as exc:
             return refusal(exc)
+        except ClientDisconnect:
+            # the client hung up before sending its whole body: nothing was stored, and
+            # nobody reads this answer
+            return refusal(Refused(400, "the request body was cut short"))
         except Backpressure as exc:
             headers = {"Retry-After": str(exc.retry_after)}
             return answer(429, {"success": False, "error": str(exc)}, headers)

@@ -68,9 +68,17 @@ def shop_sessions(
     stop it: the events land under landing/events/ for the next `lake ingest` (make demo)."""
     from datetime import date
 
+    from lake.errors import MissingPartError
     from lake.events.replay import replay_through_collector
-    from lake.sandbox.shop.sessions import shop_sessions as sessions_of
-    from lake.sandbox.world import World
+
+    try:
+        from lake.sandbox.shop.sessions import shop_sessions as sessions_of
+        from lake.sandbox.world import World
+    except ImportError as exc:
+        missing = MissingPartError(
+            f"the sandbox is not installed ({exc})", "pip install -e '.[sandbox]' (make setup)"
+        )
+        raise fail(missing) from exc
 
     paths = writable_lake(root)
     try:

@@ -9,6 +9,11 @@ import json
 import subprocess
 import zlib
 
+import pytest
+
+from lake.errors import LockedError
+from lake.events.collector import Collector
+from lake.events.config import CollectorConfig
 from tests.events.conftest import AUTH, KEY, LAKE, landed_records, make_client, track
 
 
@@ -282,3 +287,17 @@ def test_odd_json_values_are_400_or_401_never_500(client):
         assert client.post("/v1/batch", json=body, auth=AUTH).status_code == status, body
     unauthenticated = client.post("/v1/batch", json={"batch": [], "writeKey": {"a": 1}})
     assert unauthenticated.status_code == 401
+
+
+def test_one_collector_per_lake(paths):
+    config = CollectorConfig(paths=paths, write_keys=frozenset({KEY}))
+    first = Collector(config)
+    first.start()
+    try:
+        with pytest.raises(LockedError, match="another collector"):
+            Collector(config).start()
+    finally:
+        first.stop()
+    second = Collector(config)
+    second.start()
+    second.stop()
