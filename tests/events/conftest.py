@@ -63,14 +63,17 @@ def landed_records(paths: LakePaths) -> list[dict[str, Any]]:
 
 
 def ingest(paths: LakePaths) -> None:
+    """`lake ingest`; every landing file must reach raw (none quarantined)."""
     env = {**os.environ, "LAKE_ROOT": str(paths.root)}
-    subprocess.run(
+    done = subprocess.run(
         [LAKE, "ingest", "--root", str(paths.root)],
         env=env,
         check=True,
         capture_output=True,
+        text=True,
         timeout=300,
     )
+    assert " 0 quarantined" in done.stdout + done.stderr, done.stdout + done.stderr
 
 
 def raw_message_ids(paths: LakePaths) -> list[str]:
