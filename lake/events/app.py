@@ -167,10 +167,10 @@ class EventsApi:
             {"WWW-Authenticate": "Basic"},
         )
 
-    async def handle(self, request: Request) -> Response:
-        path_type = request.scope["route_call"]
+    async def handle(self, request: Request, call: str) -> Response:
+        """Answer one request to the endpoint of `call` (`batch`, `track`, ...)."""
         try:
-            return await self._handle(request, None if path_type == "batch" else path_type)
+            return await self._handle(request, None if call == "batch" else call)
         except Refused as exc:
             return refusal(exc)
         except ClientDisconnect:
@@ -243,8 +243,7 @@ def routes(api: EventsApi) -> list[Route]:
         for name in names:
 
             async def endpoint(request: Request, call: str = call) -> Response:
-                request.scope["route_call"] = call
-                return await api.handle(request)
+                return await api.handle(request, call)
 
             found.append(Route(f"/v1/{name}", endpoint, methods=["POST"]))
     return found
