@@ -32,6 +32,9 @@ def events(
         float, typer.Option(help="Land the log at least this often (seconds).")
     ] = 60.0,
     roll_mb: Annotated[float, typer.Option(help="... or whenever it holds this many MB.")] = 16.0,
+    dedup_hours: Annotated[
+        float, typer.Option(help="Remember landed messageIds this long (retries stored once).")
+    ] = 168.0,
     access_log: Annotated[bool, typer.Option(help="Log every request on stderr.")] = False,
 ) -> None:
     """Collect events over Segment's HTTP tracking API (write keys: LAKE_EVENTS_WRITE_KEYS);
@@ -46,6 +49,7 @@ def events(
             write_keys=keys,
             roll_seconds=roll_seconds,
             roll_bytes=int(roll_mb * (1 << 20)),
+            dedup_seconds=dedup_hours * 3600,
         )
         serve(config, host, port, ready_file=ready_file, access_log=access_log)
     except LakeError as exc:
