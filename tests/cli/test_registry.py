@@ -21,6 +21,7 @@ runner = CliRunner()
 EXPECTED = {
     "extract", "land", "ingest", "quarantine", "landing", "run", "build", "publish",
     "rollback", "versions", "docs", "status", "contracts", "sandbox",
+    "serve",  # lake/events/cli.py
     "db",
 }  # fmt: skip
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lake.contracts import all_datasets, datasets_for, sources
-from lake.ingest.contract import Csv, Dataset, Hook, Json, Parquet
+from lake.ingest.contract import Csv, Dataset, Hook, Json, Ndjson, Parquet
 
 from .support import FIXTURES, SANDBOX, as_text, claims, duckdb_rows, invalid_values, sample_files
 
@@ -73,6 +73,11 @@ EXPECTED_CLAIMS: dict[tuple[str, str], set[str]] = {
 # Names under which files arrive that no sample here has (other windows, re-downloads, pages).
 DOCUMENTED_NAMES = {
     "distrokid": ["dk_bank_details_20250601_120000.tsv"],
+    # what the event collector lands (lake/events/lander.py: <dataset>_<log segment>.ndjson)
+    "events": [
+        f"{name}_000000000001.ndjson"
+        for name in ("tracks", "pages", "screens", "identifies", "groups", "aliases")
+    ],
     "meta_ads": [
         "campaigns_20250527.json",
         "ads_20250527.json",
@@ -113,6 +118,7 @@ def test_every_source_has_contracts() -> None:
     assert set(sources()) == {
         "competitors",
         "distrokid",
+        "events",
         "linktree",
         "mailchimp",
         "meta_ads",
@@ -225,7 +231,7 @@ def test_primary_key_is_unique_within_a_file(sample: tuple[str, Path], tmp_path:
 
 def test_every_format_is_one_the_engine_reads() -> None:
     for ds in all_datasets():
-        assert isinstance(ds.format, Csv | Json | Hook | Parquet), ds.key
+        assert isinstance(ds.format, Csv | Json | Ndjson | Hook | Parquet), ds.key
 
 
 def test_sandbox_folder_holds_only_documented_sources() -> None:
