@@ -28,10 +28,7 @@ typed as (
 
 latest_version as (
     select * from typed
-    {{ latest_export(
-        partition_by=['customer_id'],
-        order_by=['updated_at desc', 'snapshot_at desc'],
-    ) }}
+    {{ shop_db_current_version('customer_id') }}
 )
 
 select * from latest_version

@@ -52,10 +52,7 @@ candidates as (
 
 latest_version as (
     select * from candidates
-    {{ latest_export(
-        partition_by=['order_id'],
-        order_by=['updated_at desc', 'snapshot_at desc'],
-    ) }}
+    {{ shop_db_current_version('order_id') }}
 )
 
 select * from latest_version

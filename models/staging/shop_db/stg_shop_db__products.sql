@@ -31,10 +31,7 @@ typed as (
 
 latest_version as (
     select * from typed
-    {{ latest_export(
-        partition_by=['product_id'],
-        order_by=['updated_at desc', 'snapshot_at desc'],
-    ) }}
+    {{ shop_db_current_version('product_id') }}
 )
 
 select * from latest_version

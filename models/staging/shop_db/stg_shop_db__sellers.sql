@@ -20,10 +20,7 @@ typed as (
 
 latest_version as (
     select * from typed
-    {{ latest_export(
-        partition_by=['seller_id'],
-        order_by=['updated_at desc', 'snapshot_at desc'],
-    ) }}
+    {{ shop_db_current_version('seller_id') }}
 )
 
 select * from latest_version
