@@ -123,6 +123,16 @@ _DESCRIPTIONS = {
 }
 
 
+_RARE = ("group", "alias")
+_NOT_CHECKED = Freshness(
+    0,
+    0,
+    why="Group and alias calls come only from clients that use them (accounts of businesses, "
+    "merged identities): no schedule says when the next one is due, so none is checked.",
+    checked=False,
+)
+
+
 def _dataset(call_type: str) -> Dataset:
     fields = fields_of(call_type)
     restricted = any(_COLUMNS[f].classification == "restricted" for f in fields)
@@ -136,6 +146,7 @@ def _dataset(call_type: str) -> Dataset:
         primary_key=("messageId",),
         schema=tuple(_COLUMNS[f] for f in fields),
         retention="personal_data" if restricted else "raw_default",
+        freshness=None if call_type not in _RARE else _NOT_CHECKED,
     )
 
 

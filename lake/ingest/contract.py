@@ -164,6 +164,9 @@ class Freshness:
     warn_days: int
     error_days: int
     why: str = ""
+    checked: bool = True
+    """False for a dataset that may rightly stay empty or quiet for any length of time (a
+    call type some clients never send): `freshness: null`, with `why` saying so."""
 
 
 @dataclass(frozen=True)
