@@ -194,8 +194,10 @@ class ExtractContext:
         url: str,
         dataset: str | None = None,
         extra: Mapping[str, Any] | None = None,
+        folder: str | None = None,
     ) -> Entry:
-        """Land `content` unchanged as `landing/<source>/<minute>/<account>/<name>`."""
+        """Land `content` unchanged as `landing/<source>/<minute>/<account>/<name>` (or
+        `.../<account>/<folder>/<name>`)."""
         metadata: dict[str, Any] = {
             **(extra or {}),
             "source": self.source,
@@ -210,7 +212,11 @@ class ExtractContext:
         if dataset:
             metadata["dataset"] = dataset
         entry = await self.store.store(
-            name, content, data_type, metadata=metadata, subpath=slug(self.account)
+            name,
+            content,
+            data_type,
+            metadata=metadata,
+            subpath=slug(self.account) + (f"/{folder}" if folder else ""),
         )
         self.landed.append(Landed.of(entry))
         self.log.info("landed", name=name, path=entry.path, bytes=entry.size)

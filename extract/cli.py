@@ -99,7 +99,8 @@ def print_report(console: Console, report: RunReport) -> None:
         if source.error is not None:
             table.add_row(source.source, "-", "[red]failed[/]", "0", "0", "", source.error.message)
         if source.status == NOT_CONFIGURED:
-            table.add_row(source.source, "-", "[yellow]not configured[/]", "0", "0", "", source.note)
+            skipped = "[yellow]not configured[/]"
+            table.add_row(source.source, "-", skipped, "0", "0", "", source.note)
         for acc in source.accounts:
             window = f"{acc.window['start']}..{acc.window['end']}" if acc.window else ""
             colour = "green" if acc.status == "ok" else "red"
