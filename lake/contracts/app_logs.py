@@ -7,7 +7,10 @@ folder (`LAKE_APP_LOGS_DIR`) unchanged: `access-<YYYY-MM-DD>.log` and
 Access lines are the web servers' combined log format,
 `%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-agent}i"`, e.g.
 
-    203.0.113.9 - - [19/Nov/2026:08:14:03 +0000] "GET /products/p-00042 HTTP/1.1" 200 5120 "https://www.google.com/" "Mozilla/5.0 (...)"
+    203.0.113.9 - - [19/Nov/2026:08:14:03 +0000] "GET /produtos/42 HTTP/1.1" 200 5120 "-"
+    "Mozilla/5.0 (...)"
+
+(one line in the file)
 
 read by the `Regex` format (`COMBINED_LOG`): every field lands as the text between its
 delimiters (`-` where the server wrote `-`); a line that is not in the format (a truncated
@@ -83,8 +86,7 @@ access = Dataset(
         ),
         Column(
             "time_local",
-            "When the request was received, `%d/%b/%Y:%H:%M:%S %z` (`19/Nov/2026:08:14:03 "
-            "+0000`).",
+            "When the request was received, `%d/%b/%Y:%H:%M:%S %z` (`19/Nov/2026:08:14:03 +0000`).",
             "internal",
             type="timestamp:%d/%b/%Y:%H:%M:%S %z",
             tests=NOT_NULL,

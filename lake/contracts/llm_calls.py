@@ -114,8 +114,7 @@ calls = Dataset(
         ),
         Column(
             "agent",
-            "The shop's agent that made the call: support, pricing, catalog, "
-            "shopping_assistant.",
+            "The shop's agent that made the call: support, pricing, catalog, shopping_assistant.",
             "internal",
             tests=(
                 "not_null",
@@ -216,9 +215,7 @@ call_texts = Dataset(
     ),
     pattern="call_*.txt",
     format=Hook(parse_call_text),
-    layouts=(
-        Layout("v1", required=("request_id", "daily_file", "line_number", "characters")),
-    ),
+    layouts=(Layout("v1", required=("request_id", "daily_file", "line_number", "characters")),),
     primary_key=("request_id",),
     schema=(
         Column("request_id", "The call's request id.", "internal", tests=NOT_NULL),
