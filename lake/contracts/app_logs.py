@@ -133,9 +133,9 @@ errors = Dataset(
     schema=(
         Column(
             "timestamp",
-            "When it was logged, ISO 8601 UTC.",
+            "When it was logged, ISO 8601 UTC to the second (`2026-11-19T08:14:03Z`).",
             "internal",
-            type="timestamptz",
+            type="timestamp:%Y-%m-%dT%H:%M:%SZ",
             tests=NOT_NULL,
         ),
         Column(
