@@ -107,8 +107,7 @@ calls = Dataset(
         Column("request_id", "The gateway's id of the call.", "internal", tests=NOT_NULL),
         Column(
             "created_at",
-            "When the call was sent, ISO 8601 UTC with milliseconds "
-            "(`2026-11-19T08:14:03.512Z`).",
+            "When the call was sent, ISO 8601 UTC with milliseconds (`2026-11-19T08:14:03.512Z`).",
             "internal",
             type="timestamp:%Y-%m-%dT%H:%M:%S.%gZ",
             tests=NOT_NULL,
