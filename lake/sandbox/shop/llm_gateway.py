@@ -3,8 +3,9 @@
 `llm_calls(shop, day)` returns the records of one day (UTC), a pure function of (seed, day)
 and the shop's tables, so a later `today` keeps every past day's calls:
 
-- `support`: about a quarter of the orders of the day get a question from their customer
-  ("where is my order?"), answered from the order's status and estimated delivery date;
+- `support`: a quarter of the orders of the day, and 3 % of each order of the two weeks
+  before, get a question from their customer ("where is my order?"), answered from the
+  order's status and estimated delivery date;
 - `shopping_assistant`: storefront sessions (3-6 a day without an order, and the sessions
   that ended in an order of the day) ask for product advice, 1-3 calls each;
 - `pricing`: 3 price reviews of products a day; `catalog`: 2 product descriptions a day.
@@ -28,6 +29,7 @@ from typing import Any, Protocol
 from lake.sandbox import rng
 
 PARTIAL_UNTIL = time(12, 0)
+SUPPORT_DAYS = 14  # customers ask about their orders of the last two weeks
 
 # model -> (provider, USD per 1M input tokens, per 1M cached input tokens, per 1M output)
 MODELS: dict[str, tuple[str, Decimal, Decimal, Decimal]] = {
@@ -200,40 +202,38 @@ class CallBuilder:
         return self.products[int(rng.unit(self.seed, "llm-product", *key) * len(self.products))]
 
     def support(self, day: date) -> list[dict[str, Any]]:
+        """Questions about the orders of the last two weeks: a quarter of the day's orders,
+        and 3 % of each older one's a day."""
         calls = []
-        for order in self.orders_by_day.get(day, []):
-            u = rng.units(self.seed, "llm-support", order["order_id"])
-            if u[0] >= 0.25:
-                continue
-            customer = self.customers.get(order["customer_id"], {})
-            name = customer.get("full_name") or "cliente"
-            question = QUESTIONS[int(u[1] * len(QUESTIONS))].format(
-                first=name.split()[0], name=name, order=order["order_id"][:8]
-            )
-            facts = (
-                f"Order {order['order_id'][:8]}: status {order['status']}, estimated delivery "
-                f"{order.get('estimated_delivery_date')}."
-            )
-            answer = (
-                f"Olá, {name.split()[0]}! Seu pedido {order['order_id'][:8]} está com status "
-                f"'{order['status']}' e a entrega prevista é "
-                f"{order.get('estimated_delivery_date')}."
-            )
-            at = order["purchased_at"] + timedelta(hours=2 + u[2] * 20)
-            if at.date() != day:
+        for back in range(SUPPORT_DAYS):
+            for order in self.orders_by_day.get(day - timedelta(days=back), []):
+                u = rng.units(self.seed, "llm-support", order["order_id"], day)
                 at = self._at(day, "support", order["order_id"])
-            messages = [{"role": "user", "content": f"{facts}\n\nCustomer: {question}"}]
-            calls.append(
-                self.record(
-                    ("support", order["order_id"]),
-                    "support",
-                    at,
-                    messages,
-                    answer,
-                    order_id=order["order_id"],
-                )
-            )
+                if u[0] >= (0.25 if back == 0 else 0.03) or at <= order["purchased_at"]:
+                    continue
+                calls.append(self._support_call(order, day, at, u))
         return calls
+
+    def _support_call(
+        self, order: dict[str, Any], day: date, at: datetime, u: tuple[float, ...]
+    ) -> dict[str, Any]:
+        customer = self.customers.get(order["customer_id"], {})
+        name = customer.get("full_name") or "cliente"
+        short = order["order_id"][:8]
+        question = QUESTIONS[int(u[1] * len(QUESTIONS))].format(
+            first=name.split()[0], name=name, order=short
+        )
+        facts = (
+            f"Order {short}: status {order['status']}, estimated delivery "
+            f"{order.get('estimated_delivery_date')}."
+        )
+        answer = (
+            f"Olá, {name.split()[0]}! Seu pedido {short} está com status '{order['status']}' "
+            f"e a entrega prevista é {order.get('estimated_delivery_date')}."
+        )
+        messages = [{"role": "user", "content": f"{facts}\n\nCustomer: {question}"}]
+        key = ("support", order["order_id"], day)
+        return self.record(key, "support", at, messages, answer, order_id=order["order_id"])
 
     def _session_calls(self, day: date, session: str, order_id: str | None, n: int) -> list:
         calls = []
