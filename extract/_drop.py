@@ -20,7 +20,8 @@ A file still being written is therefore never landed half-way; it is left for a 
 
 **Exactly once.** A file is skipped when the landing store already holds a version of this
 source with the same name and SHA-256, so a re-run (or a run after a crash) lands nothing new.
-The store itself is the record: no separate state can drift from it. Should an application
+The store itself is the record: no separate state can drift from it (a file whose name, size
+and modification time match a landed version is not even read again). Should an application
 rewrite a day's file after it was landed (an appended late line), the new bytes land as a
 new version of the same name (`supersedes` in its metadata names the earlier SHA-256);
 staging keeps each name's newest version and deduplicates records by their id.
@@ -140,9 +141,17 @@ def settle_seconds(ctx: ExtractContext) -> float:
         ) from exc
 
 
-def scan(folder: Path, kinds: Sequence[DropKind]) -> list[DropFile]:
+def _mtime_text(mtime: float) -> str:
+    return datetime.fromtimestamp(mtime, UTC).isoformat(timespec="seconds")
+
+
+def scan(
+    folder: Path, kinds: Sequence[DropKind], unchanged: set[tuple[str, int, str]] | None = None
+) -> list[DropFile]:
     """The regular files at the top of `folder` that a kind claims, oldest name first
-    (hidden files and the writer's temporary files, `.*` and `*.tmp`, are not claimed)."""
+    (hidden files and the writer's temporary files, `.*` and `*.tmp`, are not claimed).
+    A file whose (name, size, modification time) is in `unchanged` (as landed before) is
+    not read again."""
     found: list[DropFile] = []
     for path in sorted(folder.iterdir()):
         if path.name.startswith(".") or path.suffix == ".tmp" or not path.is_file():
@@ -150,18 +159,25 @@ def scan(folder: Path, kinds: Sequence[DropKind]) -> list[DropFile]:
         kind = next((k for k in kinds if k.claims(path.name)), None)
         if kind is None:
             continue
-        mtime = path.stat().st_mtime
-        found.append(DropFile(path, kind, day_in_name(path.name), mtime, path.read_bytes()))
+        stat = path.stat()
+        if (path.name, stat.st_size, _mtime_text(stat.st_mtime)) in (unchanged or set()):
+            continue
+        content = path.read_bytes()
+        found.append(DropFile(path, kind, day_in_name(path.name), stat.st_mtime, content))
     return found
 
 
-def landed_versions(ctx: ExtractContext) -> Landed:
-    """Per landed name, the SHA-256 of every version this source has in the landing store."""
+def landed_versions(ctx: ExtractContext) -> tuple[Landed, set[tuple[str, int, str]]]:
+    """Per landed name, the SHA-256 of every version this source has in the landing store;
+    and the (name, size, modification time) of the drop files they were landed from."""
     seen: Landed = {}
+    stamps: set[tuple[str, int, str]] = set()
     for entry in ctx.store.all_versions(include_deleted=True):
         if entry.source == ctx.source:
             seen.setdefault(entry.name, set()).add(entry.sha256)
-    return seen
+            if entry.metadata.get("drop_mtime"):
+                stamps.add((entry.name, entry.size, str(entry.metadata["drop_mtime"])))
+    return seen, stamps
 
 
 async def land_drops(
@@ -171,11 +187,11 @@ async def land_drops(
     folder = drop_folder(ctx)
     today = ctx.window.end.toordinal() + 1  # the window ends yesterday
     settle = settle_seconds(ctx)
-    seen = landed_versions(ctx)
+    seen, unchanged = landed_versions(ctx)
     now = time.time()
     landed: list[DropFile] = []
     waiting = 0
-    for drop in scan(folder, kinds):
+    for drop in scan(folder, kinds, unchanged):
         earlier = seen.get(drop.name, set())
         if drop.sha256 in earlier:
             continue
@@ -189,7 +205,7 @@ async def land_drops(
         extra = {
             "drop_dir": str(folder),
             "drop_day": drop.day.isoformat() if drop.day else None,
-            "drop_mtime": datetime.fromtimestamp(drop.mtime, UTC).isoformat(timespec="seconds"),
+            "drop_mtime": _mtime_text(drop.mtime),
         }
         if earlier:
             extra["supersedes"] = sorted(earlier)
