@@ -15,8 +15,7 @@ from lake.ingest.parts import (
     column_alias,
     head_bytes,
     looks_binary,
-    rejects_from_duckdb,
-    run_line_reader,
+    read_lines,
 )
 from lake.ingest.sql import ident, literal
 
@@ -33,19 +32,7 @@ def read_regex(con: duckdb.DuckDBPyConnection, part: Part, fmt: Regex) -> Landed
             f"{part.name} is binary data, not lines of text",
             "check that the right file was saved under this name, then land the real one",
         )
-    run_line_reader(
-        con,
-        part,
-        lambda path: (
-            "create or replace temp table landed_lines as select line from read_csv("
-            f"{literal(str(path))}, columns = {{'line': 'VARCHAR'}}, header = false, "
-            "delim = '\x01', quote = '', escape = '', auto_detect = false, "
-            f"max_line_size = {int(fmt.max_line_size)}, "
-            "store_rejects = true, rejects_table = 'text_reject_errors', "
-            "rejects_scan = 'text_reject_scans', rejects_limit = 0)"
-        ),
-    )
-    rejects = rejects_from_duckdb(con, "text_reject_errors")
+    rejects = read_lines(con, part, fmt.max_line_size)
     pattern = literal(f"^(?:{fmt.pattern})$")
     lines = "(select line, rowid + 1 as _row_number from landed_lines where line is not null)"
     bad = con.execute(
