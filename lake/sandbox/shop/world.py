@@ -34,6 +34,7 @@ old rows deleted): the hard deletes an incremental extractor has to notice.
 from __future__ import annotations
 
 import bisect
+import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -172,6 +173,8 @@ class ShopWorld:
         self.now = datetime.combine(today, time())
         self._customers: dict[str, _History] = {}
         self._baskets: list[list[_Basket]] = []
+        self._lock = threading.Lock()  # platforms read one world from several threads
+        self._built: dict[str, list[dict[str, Any]]] | None = None
 
     @property
     def table_names(self) -> tuple[str, ...]:
@@ -189,11 +192,13 @@ class ShopWorld:
             raise ValidationError(
                 f"no table {name!r} in the shop's database", f"use one of {', '.join(TABLES)}"
             )
-        return [dict(row) for row in self._tables[name]]
+        with self._lock:
+            if self._built is None:
+                self._built = self._tables()
+        return [dict(row) for row in self._built[name]]
 
     # --- materialised tables ---------------------------------------------------------------
 
-    @cached_property
     def _tables(self) -> dict[str, list[dict[str, Any]]]:
         self._build_orders()
         tables: dict[str, list[dict[str, Any]]] = {
