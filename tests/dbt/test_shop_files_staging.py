@@ -18,6 +18,7 @@ import pytest
 
 from extract.runner import Runner, load_extractor
 from lake.config import LakePaths
+from lake.sandbox.shop.database import ShopDatabase
 from lake.sandbox.shop.drops import ShopDrops
 from lake.sandbox.world import World
 from tests.dbt.staging_support import StagingBuild, build_sources, ingest
@@ -39,9 +40,10 @@ class Built:
     first_calls: int  # calls in staging after the first build
 
 
-def extract(lake_root: Path, drops: ShopDrops) -> None:
-    env = drops.env()
-    extractors = {name: load_extractor(name) for name in ("llm_calls", "app_logs")}
+def extract(lake_root: Path, drops: ShopDrops, **env: str) -> None:
+    env = {**drops.env(), **env}
+    names = ("llm_calls", "app_logs", "shop_db") if env.get("LAKE_SHOP_DB_URL") else ()
+    extractors = {name: load_extractor(name) for name in names or ("llm_calls", "app_logs")}
     runner = Runner(LakePaths(lake_root).ensure(), env=env, today=WORLD.today)
     report = asyncio.run(runner.run(extractors))
     assert report.ok, report.to_dict()
@@ -62,9 +64,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     lake_root = work / "lake"
     drops = ShopDrops(work / "drops")
     drops.write(WORLD.shop, origin=WORLD.origin)
-    extract(lake_root, drops)
+    # the shop's database too: the calls' orders are its orders (a relationships test)
+    database = ShopDatabase(work / "shop.sqlite")
+    database.write(WORLD.shop)
+    extract(lake_root, drops, LAKE_SHOP_DB_URL=database.url)
     ingest(lake_root)
-    first = build_sources(lake_root, work, "llm_calls", "app_logs")
+    first = build_sources(lake_root, work, "llm_calls", "app_logs", "shop_db")
     (first_calls,) = first.one(f"select count(*) from {CALLS}")
     # the gateway appends a late call to a day it had finished: the file lands again
     day = WORLD.today - timedelta(days=3)
@@ -75,13 +80,15 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     os.utime(path, (modified, modified))  # written long ago: settled
     extract(lake_root, drops)
     ingest(lake_root)
-    second = build_sources(lake_root, work, "llm_calls", "app_logs")
+    second = build_sources(lake_root, work, "llm_calls", "app_logs", "shop_db")
     return Built(first, second, drops, "req_late_0001", first_calls)
 
 
 def test_both_builds_pass_every_test(built: Built) -> None:
     assert built.first.problems() == []
     assert built.second.problems() == []
+    relationship = "relationships_stg_llm_calls__calls_order_id__order_id__ref_stg_shop_db__orders_"
+    assert relationship in built.second.node_names()
 
 
 def test_one_row_per_call_of_the_complete_files(built: Built) -> None:
