@@ -100,6 +100,12 @@ def test_one_row_per_call_of_the_complete_files(built: Built) -> None:
     assert count == distinct == len(ids)
     # before the rewrite: every call but the late one
     assert built.first_calls == len(ids) - 1
+    # every call has its searchable text entry, once
+    texts = "staging.stg_llm_calls__call_texts"
+    assert built.second.one(f"select count(distinct request_id), count(*) from {texts}") == (
+        len(ids),
+        len(ids),
+    )
     # today's file, still being written, landed nothing
     today = WORLD.today.isoformat()
     assert built.second.one(f"select count(*) from {CALLS} where called_on = '{today}'") == (0,)
