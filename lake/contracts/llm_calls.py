@@ -215,6 +215,8 @@ call_texts = Dataset(
     ),
     pattern="call_*.txt",
     format=Hook(parse_call_text),
+    # the landing files themselves are prompts and answers: kept as long as the calls' payload
+    retention="llm_payload",
     layouts=(Layout("v1", required=("request_id", "daily_file", "line_number", "characters")),),
     primary_key=("request_id",),
     schema=(
