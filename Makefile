@@ -15,6 +15,9 @@ SANDBOX_TODAY ?= 2026-11-20
 # real platforms do) instead of shifting it
 SANDBOX_ORIGIN ?= 2024-11-20
 SANDBOX := $(LAKE) sandbox exec --today $(SANDBOX_TODAY) --origin $(SANDBOX_ORIGIN) --
+# the shop's visits sent through the event collector (started and stopped for the purpose);
+# they land under landing/events/ for the `lake run` that follows
+SHOP_SESSIONS := $(LAKE) serve shop-sessions --today $(SANDBOX_TODAY) --origin $(SANDBOX_ORIGIN)
 
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
@@ -27,6 +30,7 @@ export DBT_PROJECT_DIR := $(CURDIR)
 ## demo: start the sandbox, then `lake run` against it: extract all eight sources, ingest,
 ## build, test, publish the warehouse and its docs site
 demo: setup
+	$(SHOP_SESSIONS) --root "$(LAKE_ROOT)"
 	$(SANDBOX) $(LAKE) run --root "$(LAKE_ROOT)"
 	@echo
 	@echo "Docs site:          $(LAKE_ROOT)/docs/index.html  (or: $(LAKE) docs --serve --no-generate)"
@@ -79,6 +83,7 @@ sqllint: setup
 # land -> ingest -> build in pytest, tests/dbt/)
 e2e: setup
 	rm -rf $(TEST_LAKE)
+	$(SHOP_SESSIONS) --root "$(TEST_LAKE)"
 	$(SANDBOX) $(LAKE) run --root "$(TEST_LAKE)"
 
 ## fixtures: land and ingest the bundled real exports (tests/fixtures/platforms/) into LAKE_ROOT
@@ -95,6 +100,7 @@ bench: setup $(VENV)/.bench-installed
 	$(BIN)/python bench/floor_bench.py --scale-rows 10000000
 	$(BIN)/python bench/incremental_bench.py --scale-rows 10000000
 	$(BIN)/python bench/royalties_bench.py --size-mb 1024
+	$(BIN)/python bench/events_bench.py
 
 $(VENV)/.bench-installed: $(VENV)/.installed
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,sandbox,bench]'

@@ -115,7 +115,11 @@ class Extractor:
         return not needs or config.is_configured()
 
     def base_url(self, config: SourceConfig, credentials: Credentials) -> str:
-        """`LAKE_<SRC>_BASE_URL` when set, else the real site's (maybe from the credentials)."""
+        """`LAKE_<SRC>__<ACCOUNT>_BASE_URL` or `LAKE_<SRC>_BASE_URL` when set, else the real
+        site's (maybe from the credentials)."""
+        own = config.account_setting(credentials.account, "BASE_URL")
+        if own:
+            return own.rstrip("/")
         if config.base_url:
             return config.base_url
         default = self.default_base_url
@@ -277,6 +281,12 @@ class ExtractContext:
             )
             self._session = await session.open()
         return self._session
+
+    @property
+    def retry(self) -> RetryPolicy:
+        """The retry policy of this run (the extractor's, unless the runner was given one);
+        for a module that retries through a client library of its own."""
+        return self._retry
 
     @property
     def session(self) -> BrowserSession | None:

@@ -283,7 +283,7 @@ async def extract(ctx: ExtractContext) -> None:
                 read.path.name,
                 read.path,
                 "parquet",
-                url=settings.url.display,
+                url=settings.url.location,
                 dataset=read.table.name,
                 extra=read.metadata(snapshot_id, settings.overlap, settings.url),
             )

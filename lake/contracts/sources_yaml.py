@@ -79,7 +79,7 @@ def _source_config(info: Source) -> list[str]:
     meta = {
         "landing_path": f"landing/{info.name}/",
         "raw_path": f"raw/_source={info.name}/",
-        "extractor": f"extract/{info.name}.py",
+        "extractor": info.extractor or f"extract/{info.name}.py",
         "contract": f"lake/contracts/{info.name}.py",
         "owner": info.owner,
     }

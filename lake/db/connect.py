@@ -90,6 +90,11 @@ class DatabaseUrl:
         return self._redact(self.url)
 
     @property
+    def location(self) -> str:
+        """Where the data came from, as a URL for metadata (a SQLite file as `file:///...`)."""
+        return self.sqlite_path.resolve().as_uri() if self.kind == "sqlite" else self.display
+
+    @property
     def sqlite_path(self) -> Path:
         if self.path is None:
             raise ValidationError(f"{self.display} is not a SQLite database")

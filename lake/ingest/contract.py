@@ -205,6 +205,8 @@ class Source:
     owner: str
     freshness: Freshness
     loader: str = "lake ingest"
+    extractor: str | None = None
+    """What lands the files, when it is not `extract/<name>.py` (the event collector)."""
 
 
 # Type names `types` accepts: a DuckDB type (checked with TRY_CAST) or a date/time with its

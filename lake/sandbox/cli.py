@@ -106,6 +106,7 @@ def env_lines(
     """`NAME=value` lines pointing every extractor at the sandbox at `url` (and, given its
     `shop_db_url`, `lake extract shop_db` at the shop's application database)."""
     from lake.sandbox.auth import SandboxConfig, sandbox_otp
+    from lake.sandbox.competitors import competitor_env_lines
     from lake.sandbox.world import World
 
     world = World(seed=seed)
@@ -119,9 +120,13 @@ def env_lines(
         "meta_ads": [world.meta_account.id],
         "youtube": [world.youtube_channel.id],
         "mailchimp": [world.mailchimp_account],
+        "payments": ["shop"],
+        "shipping": ["shop"],
     }
     lines = []
     for platform in PLATFORMS:
+        if platform not in accounts:  # a competitor site: `competitor_env_lines` below
+            continue
         prefix = f"LAKE_{platform.upper()}"
         lines += [
             f"{prefix}_BASE_URL={url.rstrip('/')}/{platform}",
@@ -131,6 +136,7 @@ def env_lines(
             f"{prefix}_ACCOUNTS={','.join(accounts[platform])}",
             f"{prefix}_OTP={sandbox_otp(platform)}",
         ]
+    lines += competitor_env_lines(url)
     if shop_db_url:
         lines.append(f"LAKE_SHOP_DB_URL={shop_db_url}")
     lines += [f"{name}={folder}" for name, folder in sorted((drops or {}).items())]

@@ -9,7 +9,7 @@
     in a full build; in an incremental one, the orders in raw orders files ingested since the
     model's published rows (a file ingested late still counts: it is new to the model).
     `shop_db_order_lines(table)`: the raw lines of `table` at those snapshots, with
-    `snapshot_at` (select list: the raw columns and the lineage ones).
+    `snapshot_at` and the order's `currency` (from `stg_shop_db__orders`: money keeps it).
     `shop_db_delete_reread_lines()`: the pre-hook of an incremental lines model: delete the
     published lines of the orders about to be rebuilt (also those left with no lines). -#}
 {% macro shop_db_reread_orders() -%}
@@ -29,12 +29,15 @@
 {% macro shop_db_order_lines(table) -%}
     select
         lines.*,
-        reread.snapshot_at
+        reread.snapshot_at,
+        orders.currency
     from {{ source('shop_db', table) }} as lines
     inner join ({{ shop_db_reread_orders() }}) as reread
         on
             lines.order_id = reread.order_id
             and {{ landing_metadata('snapshot_id') }}::timestamp = reread.snapshot_at
+    left join {{ ref('stg_shop_db__orders') }} as orders
+        on lines.order_id = orders.order_id
 {%- endmacro %}
 
 {% macro shop_db_delete_reread_lines() -%}

@@ -15,6 +15,9 @@ from lake.ingest.contract import Csv, Dataset, Hook, Json, Ndjson, Parquet, Rege
 from .support import FIXTURES, SANDBOX, as_text, claims, duckdb_rows, invalid_values, sample_files
 
 EXPECTED_CLAIMS: dict[tuple[str, str], set[str]] = {
+    ("competitors", "products_20261120_120000.json"): {"products"},
+    ("competitors", "reviews_20261120_120000.json"): {"reviews"},
+    ("competitors", "page_20261120_120000_001.html"): {"pages"},
     ("distrokid", "dk_bank_details_20250529_043711_sample.tsv"): {"bank_details"},
     ("distrokid", "streams_stats_20250527_102936.html"): {"streams_daily"},
     ("distrokid", "applemusic_stats_20250527_102936.html"): {
@@ -36,6 +39,15 @@ EXPECTED_CLAIMS: dict[tuple[str, str], set[str]] = {
     },
     ("linktree", "graphql_20250527_141844_552983.json"): {"link_titles"},
     ("mailchimp", "reports_0.json"): {"reports"},
+    ("payments", "stripe_example_objects.json"): set(),  # Stripe's objects by type, not a page
+    ("payments", "charges_p1.json"): {"charges"},
+    ("payments", "charge_ch_1PgafuB7WZ01zgkWXYmPNZs8.json"): {"charges"},
+    ("payments", "refunds_p1.json"): {"refunds"},
+    ("payments", "disputes_p1.json"): {"disputes"},
+    ("payments", "balance_transactions_p1.json"): {"balance_transactions"},
+    ("payments", "events_p1.json"): {"events"},
+    ("shipping", "trackers_p1.json"): {"trackers"},
+    ("shipping", "tracker_trk_d1c00377063bf266df0c942b269701b8.json"): {"trackers"},
     ("meta_ads", "campaigns.json"): {"campaigns"},
     ("meta_ads", "adsets.json"): {"adsets"},
     ("meta_ads", "ads.json"): {"ads"},
@@ -65,6 +77,11 @@ DOCUMENTED_NAMES = {
     "llm_calls": ["llm_calls_2026-11-19.jsonl", "call_req_0a1b2c.txt"],
     "app_logs": ["access-2026-11-19.log", "error-2026-11-19.jsonl"],
     "distrokid": ["dk_bank_details_20250601_120000.tsv"],
+    # what the event collector lands (lake/events/lander.py: <dataset>_<log segment>.ndjson)
+    "events": [
+        f"{name}_000000000001.ndjson"
+        for name in ("tracks", "pages", "screens", "identifies", "groups", "aliases")
+    ],
     "meta_ads": [
         "campaigns_20250527.json",
         "ads_20250527.json",
@@ -104,11 +121,15 @@ def sample_id(sample: tuple[str, Path]) -> str:
 def test_every_source_has_contracts() -> None:
     assert set(sources()) == {
         "app_logs",
+        "competitors",
         "distrokid",
+        "events",
         "linktree",
         "llm_calls",
         "mailchimp",
         "meta_ads",
+        "payments",
+        "shipping",
         "shop_db",
         "spotify",
         "tiktok",

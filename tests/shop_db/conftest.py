@@ -112,8 +112,9 @@ def money(values: list[str]) -> Decimal:
 
 
 def change_the_shop(db: ShopPg) -> dict[str, object]:
-    """Status updates, two new orders, one open order's items and payments rewritten, a
-    customer soft-deleted: what the next incremental extract must land."""
+    """Status updates, two new orders, one open order's items and payments rewritten, one
+    canceled (its items deleted), a customer soft-deleted: what the next incremental extract
+    must land."""
     orders = fixture_rows("orders")
     items = fixture_rows("order_items")
     with_items = {i["order_id"] for i in items}
@@ -122,7 +123,7 @@ def change_the_shop(db: ShopPg) -> dict[str, object]:
         for o in orders
         if o["status"] in ("shipped", "processing", "invoiced") and o["order_id"] in with_items
     )
-    delivered, rewritten = open_orders[:5], open_orders[5]
+    delivered, rewritten, canceled = open_orders[:5], open_orders[5], open_orders[6]
     customer = fixture_rows("customers")[0]["customer_id"]
     erased = fixture_rows("customers")[1]["customer_id"]
     product, seller = items[0]["product_id"], items[0]["seller_id"]
@@ -152,11 +153,15 @@ def change_the_shop(db: ShopPg) -> dict[str, object]:
         update orders set updated_at = '{CHANGED_AT}' where order_id = '{rewritten}';
         update customers set deleted_at = '{CHANGED_AT}', updated_at = '{CHANGED_AT}'
             where customer_id = '{erased}';
+        delete from order_items where order_id = '{canceled}';
+        update orders set status = 'canceled', updated_at = '{CHANGED_AT}'
+            where order_id = '{canceled}';
         """
     )
     return {
         "delivered": delivered,
         "rewritten": rewritten,
+        "canceled": canceled,
         "new": ["new-order-1", "new-order-2"],
         "erased": erased,
     }

@@ -108,7 +108,7 @@ def test_incremental_extract_lands_exactly_the_changes(shop_pg: ShopPg, paths):
         for o in orders
         if datetime.fromisoformat(o["updated_at"]) >= order_mark - OVERLAP
     }
-    changed = {*changes["delivered"], changes["rewritten"], *changes["new"]}
+    changed = {*changes["delivered"], changes["rewritten"], changes["canceled"], *changes["new"]}
     got_orders = {r["order_id"]: r for r in parquet_rows(files["orders"]["path"])}
     assert set(got_orders) == changed | overlap_orders
     assert all(got_orders[o]["status"] == "delivered" for o in changes["delivered"])
@@ -129,6 +129,7 @@ def test_incremental_extract_lands_exactly_the_changes(shop_pg: ShopPg, paths):
     assert {
         (i["order_id"], str(i["line_number"]), i["product_id"]) for i in got_items
     } == expected_items
+    assert not [i for i in got_items if i["order_id"] == changes["canceled"]]
     rewritten_lines = [i for i in got_items if i["order_id"] == changes["rewritten"]]
     assert [(i["line_number"], i["price"]) for i in rewritten_lines] == [(1, Decimal("55.55"))]
     assert sum(1 for key in old_items if key[0] == changes["rewritten"]) >= 1

@@ -125,3 +125,13 @@ def test_an_unset_or_bad_url_says_what_to_set(paths):
     report = extract(paths, "mysql://db/shop")
     (account,) = report.sources[0].accounts
     assert account.error.type == "ConfigError" and "postgresql://" in account.error.hint
+
+
+def test_urls_never_show_a_password():
+    from lake.db.connect import DatabaseUrl
+
+    url = DatabaseUrl.parse("postgresql://shop:s3cret@db.internal:5432/shop")
+    assert url.display == "postgresql://shop:***@db.internal:5432/shop"
+    assert "s3cret" not in url.location
+    assert DatabaseUrl.parse("sqlite:////srv/shop.sqlite").sqlite_path == Path("/srv/shop.sqlite")
+    assert DatabaseUrl.parse("sqlite:///rel/shop.sqlite").sqlite_path == Path("rel/shop.sqlite")

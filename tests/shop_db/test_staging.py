@@ -10,22 +10,14 @@ from decimal import Decimal
 import duckdb
 import pytest
 
+from lake.contracts.shop_db import TABLES
 from tests.dbt.harness import run_dbt
 from tests.dbt.staging_support import StagingBuild, build_sources, ingest
 from tests.shop_db.conftest import ShopPg, change_the_shop, extract, fixture_rows
 
 pytestmark = pytest.mark.slow
 
-MODELS = (
-    "customers",
-    "sellers",
-    "categories",
-    "products",
-    "orders",
-    "order_items",
-    "payments",
-    "reviews",
-)
+MODELS = tuple(t.name for t in TABLES)
 KEYS = {
     "customers": "customer_id",
     "sellers": "seller_id",
@@ -93,6 +85,12 @@ def test_staging_shows_the_current_state_incrementally(shop_pg: ShopPg, paths, t
         "select currency, sum(amount) from staging.stg_shop_db__payments "
         "where order_id = 'new-order-2' group by 1"
     ) == ("USD", Decimal("29.75"))
+    # the canceled order's lines were deleted in the application: gone from staging too
+    # (raw still has them, below)
+    assert second.one(
+        "select count(*) from staging.stg_shop_db__order_items "
+        f"where order_id = '{changes['canceled']}'"
+    ) == (0,)
     assert second.one(
         "select is_deleted from staging.stg_shop_db__customers "
         f"where customer_id = '{changes['erased']}'"
@@ -117,14 +115,20 @@ def test_staging_shows_the_current_state_incrementally(shop_pg: ShopPg, paths, t
     # raw keeps every version: the rewritten order's old lines are still there
     con = duckdb.connect()
     try:
+        raw_items = (
+            f"read_parquet('{paths.raw}/_source=shop_db/_dataset=order_items/*/[!_]*.parquet')"
+        )
         versions = con.execute(
-            f"select count(distinct _source_file) from read_parquet('{paths.raw}/"
-            "_source=shop_db/_dataset=order_items/*/[!_]*.parquet') "
+            f"select count(distinct _source_file) from {raw_items} "
             f"where order_id = '{changes['rewritten']}'"
+        ).fetchone()
+        canceled_lines = con.execute(
+            f"select count(*) from {raw_items} where order_id = '{changes['canceled']}'"
         ).fetchone()
     finally:
         con.close()
     assert versions == (2,)
+    assert canceled_lines[0] > 0
     # the incremental build equals a full rebuild from raw
     incremental = snapshot_of(second)
     rebuilt = run_dbt(

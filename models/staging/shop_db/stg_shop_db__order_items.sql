@@ -17,27 +17,19 @@ current_lines as (
     {{ shop_db_order_lines('order_items') }}
 ),
 
-orders as (
-    select
-        order_id,
-        currency
-    from {{ ref('stg_shop_db__orders') }}
-),
-
 typed as (
     select
-        current_lines.order_id,
-        current_lines.line_number::integer as line_number,
-        current_lines.product_id,
-        current_lines.seller_id,
-        current_lines.shipping_limit_at::timestamp as shipping_limit_at,
-        current_lines.price::decimal(12, 2) as price,
-        current_lines.freight_value::decimal(12, 2) as freight_value,
-        orders.currency,
-        current_lines.snapshot_at,
-        {{ lineage_columns('current_lines') }}
+        order_id,
+        line_number::integer as line_number,
+        product_id,
+        seller_id,
+        shipping_limit_at::timestamp as shipping_limit_at,
+        price::decimal(12, 2) as price,
+        freight_value::decimal(12, 2) as freight_value,
+        currency,
+        snapshot_at,
+        {{ lineage_columns() }}
     from current_lines
-    left join orders on current_lines.order_id = orders.order_id
 )
 
 select * from typed

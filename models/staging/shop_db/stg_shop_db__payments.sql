@@ -16,26 +16,18 @@ current_payments as (
     {{ shop_db_order_lines('payments') }}
 ),
 
-orders as (
-    select
-        order_id,
-        currency
-    from {{ ref('stg_shop_db__orders') }}
-),
-
 typed as (
     select
-        current_payments.order_id,
-        current_payments.sequence::integer as payment_sequence,
-        current_payments.method as payment_method,
-        current_payments.installments::integer as installments,
-        current_payments.amount::decimal(12, 2) as amount,
-        orders.currency,
-        current_payments.created_at::timestamp as created_at,
-        current_payments.snapshot_at,
-        {{ lineage_columns('current_payments') }}
+        order_id,
+        sequence::integer as payment_sequence,
+        method as payment_method,
+        installments::integer as installments,
+        amount::decimal(12, 2) as amount,
+        currency,
+        created_at::timestamp as created_at,
+        snapshot_at,
+        {{ lineage_columns() }}
     from current_payments
-    left join orders on current_payments.order_id = orders.order_id
 )
 
 select * from typed
