@@ -82,7 +82,7 @@ __all__ = [
     "SourceUnavailableError",
 ]
 
-Kind = Literal["http", "browser", "database"]
+Kind = Literal["http", "browser", "database", "drop"]
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,18 @@ class Extractor:
     expects_data: bool = True
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     timeouts: Timeouts = field(default_factory=Timeouts)
+    settings: tuple[str, ...] = ()
+    """Other `LAKE_<SRC>_<NAME>` settings the source cannot run without (e.g. `DIR`)."""
+    needs_configuration: bool | None = None
+    """True: with no `LAKE_<SRC>_*` variable at all the source is reported "not configured"
+    and skipped (not failed). None: True when it `requires` credentials or `settings`."""
+
+    def configured(self, config: SourceConfig) -> bool:
+        """False when the source needs configuration and the environment gives it none."""
+        needs = self.needs_configuration
+        if needs is None:
+            needs = bool(self.requires or self.settings)
+        return not needs or config.is_configured()
 
     def base_url(self, config: SourceConfig, credentials: Credentials) -> str:
         """`LAKE_<SRC>__<ACCOUNT>_BASE_URL` or `LAKE_<SRC>_BASE_URL` when set, else the real
@@ -186,8 +198,10 @@ class ExtractContext:
         url: str,
         dataset: str | None = None,
         extra: Mapping[str, Any] | None = None,
+        folder: str | None = None,
     ) -> Entry:
-        """Land `content` unchanged as `landing/<source>/<minute>/<account>/<name>`."""
+        """Land `content` unchanged as `landing/<source>/<minute>/<account>/<name>` (or
+        `.../<account>/<folder>/<name>`)."""
         metadata: dict[str, Any] = {
             **(extra or {}),
             "source": self.source,
@@ -202,7 +216,11 @@ class ExtractContext:
         if dataset:
             metadata["dataset"] = dataset
         entry = await self.store.store(
-            name, content, data_type, metadata=metadata, subpath=slug(self.account)
+            name,
+            content,
+            data_type,
+            metadata=metadata,
+            subpath=slug(self.account) + (f"/{folder}" if folder else ""),
         )
         self.landed.append(Landed.of(entry))
         self.log.info("landed", name=name, path=entry.path, bytes=entry.size)

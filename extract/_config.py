@@ -168,6 +168,22 @@ class SourceConfig:
             if key.startswith(prefix + "_") and key.rsplit("_", 1)[-1] in _SECRET_FIELDS and value
         ]
 
+    def is_configured(self) -> bool:
+        """Whether any `LAKE_<SRC>_*` variable (base URL, accounts, credentials, a drop
+        folder...) is set to a value: a source without one is not configured."""
+        prefix = env_prefix(self.source) + "_"
+        return any(key.startswith(prefix) and value for key, value in self.env.items())
+
+    def require_settings(self, *names: str) -> None:
+        """Raise ConfigError naming the `LAKE_<SRC>_<NAME>` variables that are not set."""
+        missing = [f"{env_prefix(self.source)}_{n}" for n in names if not self.setting(n)]
+        if missing:
+            raise ConfigError(
+                f"{self.source}: {', '.join(missing)} not set",
+                f"set {', '.join(missing)} in the environment or in .env (or unset every "
+                f"{env_prefix(self.source)}_* variable to leave the source unconfigured)",
+            )
+
     def setting(self, name: str, default: str | None = None) -> str | None:
         """Any other `LAKE_<SRC>_<NAME>` setting (not a secret)."""
         return self.env.get(f"{env_prefix(self.source)}_{name}", default)

@@ -28,7 +28,7 @@ from rich.live import Live
 from rich.table import Table
 
 from extract._config import read_environment
-from extract.runner import Runner, RunReport, resolve_extractors
+from extract.runner import NOT_CONFIGURED, Runner, RunReport, resolve_extractors
 from lake.cli_options import writable_lake
 from lake.errors import LakeError, ValidationError
 
@@ -71,7 +71,7 @@ class LiveBoard:
 
     def __rich__(self) -> Table:
         table = Table("source", "status", "account", "files", "bytes", "last event", "time")
-        colours = {"ok": "green", "failed": "red", "running": "yellow"}
+        colours = {"ok": "green", "failed": "red", "running": "yellow", NOT_CONFIGURED: "yellow"}
         for source, row in self.rows.items():
             status = row["status"]
             elapsed = f"{time.monotonic() - row['started']:.0f}s" if row["started"] else ""
@@ -101,6 +101,9 @@ def print_report(console: Console, report: RunReport) -> None:
     for source in report.sources:
         if source.error is not None:
             table.add_row(source.source, "-", "[red]failed[/]", "0", "0", "", source.error.message)
+        if source.status == NOT_CONFIGURED:
+            skipped = "[yellow]not configured[/]"
+            table.add_row(source.source, "-", skipped, "0", "0", "", source.note)
         for acc in source.accounts:
             window = f"{acc.window['start']}..{acc.window['end']}" if acc.window else ""
             colour = "green" if acc.status == "ok" else "red"

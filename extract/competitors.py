@@ -373,4 +373,5 @@ EXTRACTOR = Extractor(
     description="Competitor shops' products, prices and reviews, scraped politely per site",
     first_run_days=1,
     overlap_days=0,
+    needs_configuration=True,  # no LAKE_COMPETITORS_* at all: no site to scrape, skipped
 )

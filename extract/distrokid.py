@@ -116,4 +116,5 @@ EXTRACTOR = Extractor(
     description="Bank-details TSV (whole history each run), daily-stats and Apple Music pages",
     overlap_days=0,
     first_run_days=1,
+    needs_configuration=True,  # a saved session may stand in for credentials: no `requires`
 )

@@ -30,7 +30,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from extract._base import ExtractContext, Extractor
 from extract._browser import BrowserOptions, BrowserPool, SecondFactorHook
-from extract._config import ConfigError, SourceConfig, read_environment
+from extract._config import ConfigError, SourceConfig, env_prefix, read_environment
 from extract._errors import ExtractError, ExtractTimeoutError, NothingLandedError, error_kind
 from extract._http import CircuitBreaker, RetryPolicy
 from extract._log import EventLog, Redactor
@@ -117,23 +117,29 @@ class AccountResult:
         return data
 
 
+NOT_CONFIGURED = "not_configured"
+
+
 @dataclass
 class SourceResult:
     source: str
-    status: str = "pending"  # pending, running, ok, failed
+    status: str = "pending"  # pending, running, ok, failed, not_configured
     accounts: list[AccountResult] = field(default_factory=list)
     error: ErrorInfo | None = None  # a failure before any account ran (import, config)
     duration_s: float = 0.0
+    note: str | None = None
 
     @property
     def ok(self) -> bool:
-        return self.status == "ok"
+        """Succeeded, or skipped because nothing configures it (not a failure)."""
+        return self.status in ("ok", NOT_CONFIGURED)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
             "status": self.status,
             "ok": self.ok,
+            "note": self.note,
             "files": sum(len(a.files) for a in self.accounts),
             "bytes": sum(a.bytes for a in self.accounts),
             "duration_s": round(self.duration_s, 3),
@@ -265,6 +271,10 @@ class Runner:
             self._notify(result.source, None, "source_started")
             if isinstance(extractor, LakeError):
                 result.error = ErrorInfo.of(extractor, redact)
+            elif not extractor.configured(configs[result.source]):
+                result.status, result.note = NOT_CONFIGURED, _not_configured_note(extractor)
+                self._notify(result.source, None, "source_finished", status=result.status)
+                return
             else:
                 config = configs[result.source]
                 breaker = CircuitBreaker(result.source)
@@ -353,6 +363,7 @@ class Runner:
     ) -> ExtractContext:
         credentials = config.credentials(account)
         credentials.require(*extractor.requires)
+        config.require_settings(*extractor.settings)
         windows = WindowStore(self.paths, extractor.name)
         window = windows.window(
             account,
@@ -455,6 +466,13 @@ class _RedactingFilter(logging.Filter):
         record.msg = self.redact(record.getMessage())
         record.args = None
         return True
+
+
+def _not_configured_note(extractor: Extractor) -> str:
+    prefix = env_prefix(extractor.name)
+    wanted = [f"{prefix}_{f.upper()}" for f in (*extractor.settings, *extractor.requires)]
+    what = ", ".join(wanted) if wanted else f"its {prefix}_* variables"
+    return f"not configured (no {prefix}_* variable): skipped; set {what} to extract it"
 
 
 def _date_setting(env: Mapping[str, str], name: str) -> date | None:

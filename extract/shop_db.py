@@ -324,4 +324,5 @@ EXTRACTOR = Extractor(
     run=extract,
     default_base_url="",
     description="The shop's application database (PostgreSQL, or SQLite for the demo).",
+    settings=("URL",),  # without LAKE_SHOP_DB_URL (nor any LAKE_SHOP_DB_*): not configured
 )

@@ -178,4 +178,5 @@ EXTRACTOR = Extractor(
     description="Spotify and Apple Music analytics (captured API responses), sales statements",
     overlap_days=OVERLAP_DAYS,
     first_run_days=730,
+    needs_configuration=True,  # a saved session may stand in for credentials: no `requires`
 )

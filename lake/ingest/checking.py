@@ -8,7 +8,7 @@ import csv
 import duckdb
 
 from lake.errors import ContractError
-from lake.ingest.contract import Csv, Dataset, Layout, Ndjson
+from lake.ingest.contract import Csv, Dataset, Layout, Ndjson, Regex
 from lake.ingest.outcomes import DatasetOutput
 from lake.ingest.readers import Landed, Part
 from lake.ingest.sql import ident, literal
@@ -80,11 +80,12 @@ def reconcile(part: Part, dataset: Dataset, output: DatasetOutput) -> None:
     """Rows in = rows in raw + rows rejected, checked against the lines counted while the
     file's hash was checked (or while it was unpacked), not against the reader's own counts.
 
-    NDJSON: one record per non-blank line, exactly. CSV: one record per non-blank line after
-    the header, unless quoted values hold line breaks; only when the counts differ are the
-    records counted again, by Python's csv module (a second pass, but only then)."""
+    NDJSON and Regex (log lines): one record per non-blank line, exactly. CSV: one record
+    per non-blank line after the header, unless quoted values hold line breaks; only when the
+    counts differ are the records counted again, by Python's csv module (a second pass, but
+    only then)."""
     lines = part.lines
-    if lines is None or not isinstance(dataset.format, Csv | Ndjson):
+    if lines is None or not isinstance(dataset.format, Csv | Ndjson | Regex):
         return
     expected = lines.lines - lines.blank
     if isinstance(dataset.format, Csv):

@@ -18,6 +18,7 @@ and the dbt source around it (`Source`: description, owner, freshness). The dbt 
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -56,6 +57,33 @@ class Ndjson:
 
 
 @dataclass(frozen=True)
+class Regex:
+    """One record per line, its fields the named groups of `pattern` (a regular expression in
+    RE2 syntax, matched against the whole line: `(?P<name>...)` groups, no other capturing
+    groups). A line that does not match is a rejected row, kept with its line number and
+    text; the others land. `COMBINED_LOG` is the web servers' combined log format."""
+
+    pattern: str
+    max_line_size: int = 2_000_000
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The group names, in the order of their groups."""
+        groups = re.compile(self.pattern).groupindex
+        return tuple(sorted(groups, key=groups.__getitem__))
+
+
+COMBINED_LOG = (
+    r"(?P<remote_addr>\S+) (?P<remote_ident>\S+) (?P<remote_user>\S+) "
+    r'\[(?P<time_local>[^\]]+)\] "(?P<request>(?:[^"\\]|\\.)*)" (?P<status>\d{3}) '
+    r'(?P<body_bytes_sent>\d+|-) "(?P<http_referer>(?:[^"\\]|\\.)*)" '
+    r'"(?P<http_user_agent>(?:[^"\\]|\\.)*)"'
+)
+"""`%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-agent}i"` (Apache, nginx's `combined`);
+quotes inside the quoted fields are escaped with a backslash."""
+
+
+@dataclass(frozen=True)
 class Parquet:
     """Parquet written by another tool; every column lands as text."""
 
@@ -87,7 +115,7 @@ class Hook:
     parse: Callable[[ParseInput], Records | None]
 
 
-Format = Csv | Json | Ndjson | Parquet | Hook
+Format = Csv | Json | Ndjson | Regex | Parquet | Hook
 
 
 @dataclass(frozen=True)

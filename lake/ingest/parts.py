@@ -18,6 +18,7 @@ import duckdb
 from lake.errors import ContractError
 from lake.ingest.contract import Csv
 from lake.ingest.scan import LineCount, UnpackLimits, bounded_copy
+from lake.ingest.sql import literal
 
 HEAD_BYTES = 1 << 16
 # the first record whose keys are read on their own is looked for among these
@@ -135,6 +136,25 @@ def run_line_reader(
         if not mixed or "state machine" not in str(exc):
             raise file_error(part, exc) from exc
     run_statement(con, part, statement(normalise_line_endings(part)))
+
+
+def read_lines(con: duckdb.DuckDBPyConnection, part: Part, max_line_size: int) -> list[Reject]:
+    """Every line of the part, unparsed, into the temp table `landed_lines` (`line`, in file
+    order: `rowid + 1` is the line number); the lines DuckDB could not read (too long) are
+    returned as rejects."""
+    run_line_reader(
+        con,
+        part,
+        lambda path: (
+            "create or replace temp table landed_lines as select line from read_csv("
+            f"{literal(str(path))}, columns = {{'line': 'VARCHAR'}}, header = false, "
+            "delim = '\x01', quote = '', escape = '', auto_detect = false, "
+            f"max_line_size = {int(max_line_size)}, "
+            "store_rejects = true, rejects_table = 'line_reject_errors', "
+            "rejects_scan = 'line_reject_scans', rejects_limit = 0)"
+        ),
+    )
+    return rejects_from_duckdb(con, "line_reject_errors")
 
 
 def head_bytes(part: Part, size: int = HEAD_BYTES) -> bytes:

@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from lake.errors import ContractError
-from lake.ingest.contract import Csv, Dataset, Hook, Json, Ndjson, Parquet, ParseInput
+from lake.ingest.contract import Csv, Dataset, Hook, Json, Ndjson, Parquet, ParseInput, Regex
 from lake.ingest.parts import (
     Landed,
     Part,
@@ -44,6 +44,7 @@ from lake.ingest.parts import (
     run_line_reader,
 )
 from lake.ingest.readers_json import read_json, read_ndjson
+from lake.ingest.readers_text import read_regex
 from lake.ingest.sql import ident, literal
 
 __all__ = ["Landed", "Part", "Reject", "file_error", "gunzip", "read_part"]
@@ -58,6 +59,8 @@ def read_part(con: duckdb.DuckDBPyConnection, part: Part, dataset: Dataset) -> L
         return read_json(con, part, fmt)
     if isinstance(fmt, Ndjson):
         return read_ndjson(con, part, fmt)
+    if isinstance(fmt, Regex):
+        return read_regex(con, part, fmt)
     if isinstance(fmt, Parquet):
         return read_parquet(con, part)
     if isinstance(fmt, Hook):

@@ -18,9 +18,8 @@ from lake.ingest.parts import (
     file_error,
     head_bytes,
     looks_binary,
+    read_lines,
     refuse_duplicate_columns,
-    rejects_from_duckdb,
-    run_line_reader,
 )
 from lake.ingest.sql import ident, literal
 
@@ -182,19 +181,7 @@ def read_ndjson(con: duckdb.DuckDBPyConnection, part: Part, fmt: Ndjson) -> Land
             f"{part.name} is binary data, not newline-delimited JSON",
             "check that the right file was saved under this name, then land the real export",
         )
-    run_line_reader(
-        con,
-        part,
-        lambda path: (
-            "create or replace temp table landed_lines as select line from read_csv("
-            f"{literal(str(path))}, columns = {{'line': 'VARCHAR'}}, header = false, "
-            "delim = '\x01', quote = '', escape = '', auto_detect = false, "
-            f"max_line_size = {int(fmt.max_line_size)}, "
-            "store_rejects = true, rejects_table = 'ndjson_reject_errors', "
-            "rejects_scan = 'ndjson_reject_scans', rejects_limit = 0)"
-        ),
-    )
-    rejects = rejects_from_duckdb(con, "ndjson_reject_errors")
+    rejects = read_lines(con, part, fmt.max_line_size)
     objects = "(select line as obj, rowid + 1 as _row_number from landed_lines)"
     where = "obj is not null"
     # one parse per line finds the keys; a line that is not JSON has none (NULL), and only

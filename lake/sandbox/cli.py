@@ -97,7 +97,12 @@ def serve(
             ready_file.unlink(missing_ok=True)
 
 
-def env_lines(url: str, seed: int = 20240601, shop_db_url: str | None = None) -> list[str]:
+def env_lines(
+    url: str,
+    seed: int = 20240601,
+    shop_db_url: str | None = None,
+    drops: dict[str, str] | None = None,
+) -> list[str]:
     """`NAME=value` lines pointing every extractor at the sandbox at `url` (and, given its
     `shop_db_url`, `lake extract shop_db` at the shop's application database)."""
     from lake.sandbox.auth import SandboxConfig, sandbox_otp
@@ -134,6 +139,7 @@ def env_lines(url: str, seed: int = 20240601, shop_db_url: str | None = None) ->
     lines += competitor_env_lines(url)
     if shop_db_url:
         lines.append(f"LAKE_SHOP_DB_URL={shop_db_url}")
+    lines += [f"{name}={folder}" for name, folder in sorted((drops or {}).items())]
     return lines
 
 
@@ -157,7 +163,16 @@ def env(
             f"database is ({exc}); start it first (lake sandbox serve)",
             err=True,
         )
-    for line in env_lines(url, seed, shop_db_url):
+    drops = None
+    try:  # so are the drop folders of the LLM gateway and the application's logs
+        drops = AdminClient(url.rstrip("/")).shop_drops()
+    except (httpx.HTTPError, ValueError) as exc:
+        typer.echo(
+            f"warning: no LAKE_LLM_CALLS_DIR / LAKE_APP_LOGS_DIR: the sandbox at {url} did "
+            f"not say where its drop folders are ({exc}); start it first (lake sandbox serve)",
+            err=True,
+        )
+    for line in env_lines(url, seed, shop_db_url, drops):
         name, _, value = line.partition("=")
         typer.echo(f"{prefix}{name}={shlex.quote(value)}")
 
@@ -194,7 +209,7 @@ def exec_(
     world = World(seed=seed, today=_parse_today(today), origin=_parse_today(origin))
     with running_sandbox(world) as sandbox:
         env = dict(os.environ)
-        for line in env_lines(sandbox.url, seed, sandbox.shop_db_url):
+        for line in env_lines(sandbox.url, seed, sandbox.shop_db_url, sandbox.shop_drops_env):
             name, _, value = line.partition("=")
             env[name] = value
         env["LAKE_EXTRACT_TODAY"] = world.today.isoformat()

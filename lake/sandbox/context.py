@@ -20,6 +20,7 @@ from lake.sandbox.world import World
 
 if TYPE_CHECKING:
     from lake.sandbox.shop.database import ShopDatabase
+    from lake.sandbox.shop.drops import ShopDrops
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -60,6 +61,7 @@ class SandboxState:
         self._lock = threading.Lock()
         self._world = world
         self._shop_db: ShopDatabase | None = None
+        self._shop_drops: ShopDrops | None = None
 
     @property
     def world(self) -> World:
@@ -69,6 +71,7 @@ class SandboxState:
         with self._lock:
             self._world = self._world.advanced(days)
             self._write_shop_db()
+            self._write_shop_drops()
             return self._world
 
     @property
@@ -87,17 +90,36 @@ class SandboxState:
         if self._shop_db is not None:
             self._shop_db.write(self._world.shop)
 
+    @property
+    def shop_drops(self) -> ShopDrops:
+        """The drop folders of the shop's LLM gateway and application logs, written on
+        first use and rewritten whenever today moves."""
+        with self._lock:
+            if self._shop_drops is None:
+                from lake.sandbox.shop.drops import ShopDrops
+
+                self._shop_drops = ShopDrops()
+                self._write_shop_drops()
+            return self._shop_drops
+
+    def _write_shop_drops(self) -> None:
+        if self._shop_drops is not None:
+            self._shop_drops.write(self._world.shop, origin=self._world.origin)
+
     def close(self) -> None:
         """Release what the state holds outside the process (the shop database's files)."""
         with self._lock:
             if self._shop_db is not None:
                 self._shop_db.close()
+            if self._shop_drops is not None:
+                self._shop_drops.close()
 
     def reset(self) -> None:
         """Back to the world's first today, no faults, no sessions, an empty log."""
         with self._lock:
             self._world = self.initial_world
             self._write_shop_db()
+            self._write_shop_drops()
         self.faults.clear()
         self.auth.reset()
         self.log.clear()

@@ -66,6 +66,11 @@ class AdminClient:
         """The shop database: `url` (`sqlite:///...`), `path`, `today`, `refusing`."""
         return self._call("GET", "shop_db")
 
+    def shop_drops(self) -> dict[str, str]:
+        """The drop folders, `LAKE_LLM_CALLS_DIR` and `LAKE_APP_LOGS_DIR` (written on first
+        call)."""
+        return self._call("GET", "shop_drops")
+
     def refuse_shop_db(self, seconds: float) -> None:
         """The shop database refuses readers for `seconds`."""
         self._call("POST", "shop_db/refuse", {"seconds": seconds})
@@ -93,6 +98,12 @@ class Sandbox:
     def shop_db_url(self) -> str:
         """`LAKE_SHOP_DB_URL` of the shop's application database (written on first use)."""
         return self.state.shop_db.url
+
+    @property
+    def shop_drops_env(self) -> dict[str, str]:
+        """`LAKE_LLM_CALLS_DIR` and `LAKE_APP_LOGS_DIR` of the drop folders (written on first
+        use)."""
+        return self.state.shop_drops.env()
 
 
 class _QuietHandler(WSGIRequestHandler):

@@ -148,8 +148,11 @@ class RichListener:
 def _stage_text(stage: Stage) -> str:
     detail = stage.detail
     if stage.name == "extract":
-        failed = [s for s, status in detail.get("sources", {}).items() if status != "ok"]
-        text = f"{len(detail.get('sources', {}))} sources, {detail.get('files', 0)} files landed"
+        statuses = detail.get("sources", {})
+        skipped = [s for s, status in statuses.items() if status == "not_configured"]
+        failed = [s for s, status in statuses.items() if status not in ("ok", "not_configured")]
+        text = f"{len(statuses)} sources, {detail.get('files', 0)} files landed"
+        text += f"; not configured: {', '.join(skipped)}" if skipped else ""
         return text + (f"; failed: {', '.join(failed)}" if failed else "")
     if stage.name == "ingest":
         return (

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lake.contracts import all_datasets, datasets_for, sources
-from lake.ingest.contract import Csv, Dataset, Hook, Json, Ndjson, Parquet
+from lake.ingest.contract import Csv, Dataset, Hook, Json, Ndjson, Parquet, Regex
 
 from .support import FIXTURES, SANDBOX, as_text, claims, duckdb_rows, invalid_values, sample_files
 
@@ -72,6 +72,10 @@ EXPECTED_CLAIMS: dict[tuple[str, str], set[str]] = {
 
 # Names under which files arrive that no sample here has (other windows, re-downloads, pages).
 DOCUMENTED_NAMES = {
+    # the shop's drop folders (their layouts are tested in tests/ingest/test_combined_log.py,
+    # tests/extract/test_drops.py and tests/dbt/test_shop_files_staging.py)
+    "llm_calls": ["llm_calls_2026-11-19.jsonl", "call_req_0a1b2c.txt"],
+    "app_logs": ["access-2026-11-19.log", "error-2026-11-19.jsonl"],
     "distrokid": ["dk_bank_details_20250601_120000.tsv"],
     # what the event collector lands (lake/events/lander.py: <dataset>_<log segment>.ndjson)
     "events": [
@@ -116,10 +120,12 @@ def sample_id(sample: tuple[str, Path]) -> str:
 
 def test_every_source_has_contracts() -> None:
     assert set(sources()) == {
+        "app_logs",
         "competitors",
         "distrokid",
         "events",
         "linktree",
+        "llm_calls",
         "mailchimp",
         "meta_ads",
         "payments",
@@ -231,7 +237,7 @@ def test_primary_key_is_unique_within_a_file(sample: tuple[str, Path], tmp_path:
 
 def test_every_format_is_one_the_engine_reads() -> None:
     for ds in all_datasets():
-        assert isinstance(ds.format, Csv | Json | Ndjson | Hook | Parquet), ds.key
+        assert isinstance(ds.format, Csv | Json | Ndjson | Regex | Hook | Parquet), ds.key
 
 
 def test_sandbox_folder_holds_only_documented_sources() -> None:

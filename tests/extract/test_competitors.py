@@ -341,11 +341,16 @@ def test_a_changed_layout_on_the_scrolling_site_fails_clearly(
 
 def test_no_site_configured_says_what_to_set(aio, pool, tmp_path: Path) -> None:
     paths = LakePaths(tmp_path / "lake").ensure()
-    report = aio.run(
-        Runner(paths, env={}, today=TODAY, browser_pool=pool).run(
-            {"competitors": competitors.EXTRACTOR}
-        )
-    )
+
+    def run(env: dict[str, str]):
+        runner = Runner(paths, env=env, today=TODAY, browser_pool=pool)
+        return aio.run(runner.run({"competitors": competitors.EXTRACTOR}))
+
+    # nothing configures the source: skipped, not failed
+    skipped = run({})
+    assert skipped.ok and skipped.sources[0].status == "not_configured"
+    # configured, but without a site: a failure naming what to set
+    report = run({"LAKE_COMPETITORS_REQUEST_DELAY": "1"})
     (account,) = report.sources[0].accounts
     assert account.error.type == "ConfigError"
     assert "LAKE_COMPETITORS_ACCOUNTS" in account.error.hint

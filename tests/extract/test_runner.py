@@ -185,14 +185,34 @@ def test_state_advances_only_after_success_and_since_overrides(paths):
 
 
 def test_missing_credentials_fail_that_source_with_the_variable_to_set(paths):
+    # configured (an account is named) but without its token: a misconfiguration, a failure
     extractors = {
         "good": fake("good", lands_one),
         "needy": fake("needy", lands_one, requires=("token",)),
+        "drop": fake("drop", lands_one, settings=("DIR",)),
     }
-    report = run(paths, extractors)
-    assert report.sources[0].ok
+    report = run(paths, extractors, env=env(LAKE_NEEDY_ACCOUNTS="a", LAKE_DROP_ACCOUNTS="b"))
+    assert report.sources[0].ok and not report.ok
     error = report.sources[1].accounts[0].error
     assert error.kind == "config" and "LAKE_NEEDY_TOKEN" in error.hint
+    assert "LAKE_DROP_DIR" in report.sources[2].accounts[0].error.hint
+
+
+def test_unconfigured_sources_are_skipped_not_failed(paths):
+    extractors = {
+        "good": fake("good", lands_one),
+        "needy": fake("needy", lands_one, requires=("token",)),
+        "drop": fake("drop", lands_one, settings=("DIR",)),
+        "portal": fake("portal", lands_one, needs_configuration=True),
+    }
+    report = run(paths, extractors, env=env(LAKE_NEEDY_TOKEN=""))  # empty counts as unset
+    good, *skipped = report.sources
+    assert report.ok and good.status == "ok" and len(good.accounts) == 2
+    assert [s.status for s in skipped] == ["not_configured"] * 3
+    assert all(s.accounts == [] for s in skipped)
+    assert "LAKE_DROP_DIR" in skipped[1].note
+    assert not list(paths.landing.glob("needy/**/*")) and not list(paths.landing.glob("drop/**/*"))
+    assert report.to_dict()["sources"][1]["ok"] is True
 
 
 def test_a_run_that_overruns_its_deadline_is_stopped(paths):

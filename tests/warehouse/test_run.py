@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 
-from tests.warehouse.conftest import TinyLake
+from tests.warehouse.conftest import PROJECT, TinyLake
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "platforms"
 
@@ -123,3 +124,34 @@ def test_a_run_from_ingest_counts_ingested_duplicate_and_quarantined_files(
             "select files_ingested, files_duplicate, files_quarantined from lake_ops.runs"
         ).fetchone()
     assert row == (1, 1, 1)
+
+
+def test_a_run_with_only_some_sources_configured_skips_the_others_and_exits_0(
+    tiny: TinyLake, tmp_path: Path
+) -> None:
+    """Only the LLM gateway's drop folder is configured: every other source is reported
+    not configured and skipped, the run is ok (the tiny project stands in for the models)."""
+    tiny.write_plays([("a", 1)])
+    drop = tmp_path / "gateway"
+    drop.mkdir()
+    record = {"request_id": "req_a", "created_at": "2026-11-22T10:00:00.000Z", "agent": "pricing",
+              "provider": "openai", "model": "gpt-4.1", "request": {"messages": []},
+              "status": "ok", "latency_ms": 500}  # fmt: skip
+    (drop / "llm_calls_2026-11-22.jsonl").write_text(json.dumps(record) + "\n")
+    stamp = (datetime.now(UTC) - timedelta(days=2)).timestamp()
+    os.utime(drop / "llm_calls_2026-11-22.jsonl", (stamp, stamp))
+    unset = {name: "" for name in os.environ if name.startswith("LAKE_") and name != "LAKE_ROOT"}
+    result = tiny.lake(
+        "run", "--no-docs", "--json",
+        **{**unset, "LAKE_LLM_CALLS_DIR": str(drop), "LAKE_EXTRACT_TODAY": "2026-11-23",
+           "LAKE_DBT_PROJECT_DIR": str(PROJECT)},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    run = json.loads(result.stdout)
+    assert run["status"] == "ok" and run["next_actions"] == []
+    extract = run["stages"][0]
+    assert extract["name"] == "extract" and extract["status"] == "ok"
+    statuses = extract["detail"]["sources"]
+    assert statuses.pop("llm_calls") == "ok"
+    assert statuses and set(statuses.values()) == {"not_configured"}
+    assert run["files"]["landed"] == 2  # the day's file and its call's text entry

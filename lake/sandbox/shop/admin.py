@@ -3,6 +3,8 @@
 - `GET /_admin/shop_db`: `{"url": "sqlite:///...", "path", "today", "refusing"}` (writes the
   database on first call);
 - `POST /_admin/shop_db/refuse` `{"seconds": 5}`: the database refuses readers for that long.
+- `GET /_admin/shop_drops`: `{"LAKE_LLM_CALLS_DIR": ..., "LAKE_APP_LOGS_DIR": ...}`, the drop
+  folders of the LLM gateway and the application's logs (written on first call).
 """
 
 from __future__ import annotations
@@ -40,5 +42,15 @@ def admin_blueprint(state: SandboxState) -> Blueprint:
             raise ValidationError(f"seconds must be a number, got {seconds!r}")
         state.shop_db.refuse(float(seconds))
         return jsonify({"refusing": True, "seconds": seconds}), 201
+
+    return bp
+
+
+def drops_blueprint(state: SandboxState) -> Blueprint:
+    bp = Blueprint("sandbox_shop_drops_admin", __name__, url_prefix="/_admin/shop_drops")
+
+    @bp.get("")
+    def show() -> Response:
+        return jsonify(state.shop_drops.env())
 
     return bp
