@@ -8,9 +8,18 @@ coalesce(json_extract_string(_landing_metadata, '$.{{ key }}'), {{ fallback }})
 {%- endif -%}
 {%- endmacro %}
 
-{#- The account a row was landed for: the landing metadata's `account`, else `fallback`. -#}
+{#- The account a row was landed for, never null: the landing metadata's `account`, else
+    `fallback` (what the file itself says: a part of its name, a field of its content), else
+    the configured default account (`LAKE_DEFAULT_ACCOUNT`, default `default`), so a file
+    landed without `--account` (the README's `make fixtures`) still belongs to one account. -#}
 {% macro landing_account(fallback=none) -%}
-{{ landing_metadata('account', fallback) }}
+{%- set default = "'" ~ default_account() ~ "'" -%}
+{{ landing_metadata('account', default if fallback is none else fallback ~ ', ' ~ default) }}
+{%- endmacro %}
+
+{#- The account of files landed without one: `LAKE_DEFAULT_ACCOUNT`, default `default`. -#}
+{% macro default_account() -%}
+{{ env_var('LAKE_DEFAULT_ACCOUNT', 'default') | replace("'", "''") }}
 {%- endmacro %}
 
 {#- The first capture group of `pattern` in the landing file's path, null when it does not

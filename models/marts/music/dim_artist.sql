@@ -85,7 +85,7 @@ track_facts as (
         artist_id,
         count(*) as n_tracks,
         min(release_date) as first_release_date,
-        mode(distributor) as distributor
+        mode(distributor order by distributor) as distributor
     from tracks
     where not is_sentinel
     group by artist_id
