@@ -151,9 +151,10 @@ def stacked_bar_chart(
                 f"{_fmt(value)}</title></rect>"
             )
             base += value
+        label_x, label_y = x + slot * 0.35, HEIGHT - BOTTOM + 12
         parts.append(
-            f'<text x="{x + slot * 0.35:.1f}" y="{HEIGHT - BOTTOM + 16}" font-size="10" '
-            f'text-anchor="middle">{escape(category)}</text>'
+            f'<text x="{label_x:.1f}" y="{label_y}" font-size="10" text-anchor="end" '
+            f'transform="rotate(-35 {label_x:.1f} {label_y})">{escape(category)}</text>'
         )
     parts += _legend(list(stacks))
     return "".join([*parts, "</svg>"])

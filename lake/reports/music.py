@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from decimal import Decimal
 
 import duckdb
 
@@ -175,24 +174,26 @@ def weekly_streams(con: duckdb.DuckDBPyConnection, period: Period) -> Report:
 
 
 # --- royalties statement --------------------------------------------------------------
+# By reporting month: what each monthly statement paid (fct_royalties_by_reporting_month).
 
 STORE_MONTHS = """
-select sale_month, store, sum(earnings_usd) as earnings_usd
-from music.fct_royalties_monthly
-where sale_month between ? and ?
+select reporting_month, store, sum(earnings_usd) as earnings_usd
+from music.fct_royalties_by_reporting_month
+where reporting_month between ? and ?
 group by all
 """
 
 STORE_TOTALS = """
 select
     store,
+    platform,
+    usage_type,
     sum(quantity) as quantity,
     sum(earnings_usd) as earnings_usd,
-    sum(earnings_corrections_usd) as corrections_usd,
     count(*) filter (where earnings_usd is null) as rows_without_rate
-from music.fct_royalties_monthly
-where sale_month between ? and ?
-group by store
+from music.fct_royalties_by_reporting_month
+where reporting_month between ? and ?
+group by all
 order by earnings_usd desc nulls last, store
 """
 
@@ -201,21 +202,22 @@ select
     coalesce(dim_track.track_title, royalties.track_id) as track_title,
     coalesce(dim_artist.artist_name, royalties.artist_id) as artist_name,
     royalties.source,
-    royalties.currency,
     sum(royalties.quantity) as quantity,
-    sum(royalties.earnings) as earnings,
-    sum(royalties.earnings_usd) as earnings_usd
-from music.fct_royalties_monthly as royalties
+    sum(royalties.earnings_usd) as earnings_usd,
+    royalties.currency,
+    sum(royalties.earnings_in_currency) as earnings_in_currency
+from music.fct_royalties_by_reporting_month as royalties
 left join music.dim_track as dim_track on royalties.track_id = dim_track.track_id
 left join music.dim_artist as dim_artist on royalties.artist_id = dim_artist.artist_id
-where royalties.sale_month between ? and ?
+where royalties.reporting_month between ? and ?
 group by all
 order by earnings_usd desc nulls last, track_title, royalties.source, royalties.currency
 """
 
 
 def _royalties_last_day(con: duckdb.DuckDBPyConnection) -> date | None:
-    month = _one(con, "select max(sale_month) from music.fct_royalties_monthly")
+    """A statement is whole once it is there: its reporting month is complete."""
+    month = _one(con, "select max(reporting_month) from music.fct_royalties_by_reporting_month")
     return containing(month, PeriodKind.month).end if month else None
 
 
@@ -228,34 +230,37 @@ def _month_labels(first: date, last: date) -> list[date]:
     return months
 
 
+def _store_stacks(rows: list[tuple], months: list[date]) -> dict[str, list[float]]:
+    by_store: dict[str, dict[date, float]] = defaultdict(dict)
+    for month, store, earnings in rows:
+        by_store[store][month] = number(earnings)
+    ranked = sorted(by_store, key=lambda s: (-sum(by_store[s].values()), s))
+    stacks = {s: [by_store[s].get(m, 0.0) for m in months] for s in ranked[:TOP_STORES]}
+    if len(ranked) > TOP_STORES:
+        rest = ranked[TOP_STORES:]
+        stacks["other stores"] = [sum(by_store[s].get(m, 0.0) for s in rest) for m in months]
+    return stacks
+
+
 def royalties_statement(con: duckdb.DuckDBPyConnection, period: Period) -> Report:
     first_month = period.start.replace(day=1)
     chart_start = containing(first_month, PeriodKind.month).shifted(STATEMENT_MONTHS - 1).start
     months = _month_labels(chart_start, first_month)
-    by_store: dict[str, dict[date, Decimal]] = defaultdict(dict)
-    for month, store, earnings in _rows(con, STORE_MONTHS, chart_start, period.end):
-        by_store[store][month] = earnings or Decimal(0)
-    ranked = sorted(by_store, key=lambda s: (-sum(by_store[s].values()), s))
-    stacks = {
-        store: [number(by_store[store].get(m)) for m in months] for store in ranked[:TOP_STORES]
-    }
-    if len(ranked) > TOP_STORES:
-        stacks["other stores"] = [
-            sum(number(by_store[s].get(m)) for s in ranked[TOP_STORES:]) for m in months
-        ]
+    stacks = _store_stacks(_rows(con, STORE_MONTHS, chart_start, period.end), months)
     chart = stacked_bar_chart(
-        "Earnings (USD) by sale month and store",
+        "Earnings (USD) by reporting month and store",
         [f"{m:%Y-%m}" for m in months],
         stacks,
         "USD",
     )
     stores = _rows(con, STORE_TOTALS, first_month, period.end)
     tracks = _rows(con, TRACK_EARNINGS, first_month, period.end)
-    missing_rate = sum(row[4] for row in stores)
+    missing_rate = sum(row[5] for row in stores)
     notes = [
-        "Sale months that start in the period; USD at each sale month's average rate "
-        "(seeds/common/fx_rates_monthly.csv); corrections (negative rows) are included in "
-        "the earnings and shown apart.",
+        "Statements whose reporting month is in the period (DistroKid's reporting date, "
+        "TooLost's statement month); USD at each sale month's average rate "
+        "(seeds/common/fx_rates_monthly.csv), corrections included. Earnings per stream: "
+        "divide within one usage type only.",
     ]
     if missing_rate:
         notes.append(f"{missing_rate} rows have no USD rate for their month: not in the USD sums.")
@@ -263,18 +268,26 @@ def royalties_statement(con: duckdb.DuckDBPyConnection, period: Period) -> Repor
         "royalties_statement",
         "Royalties statement",
         period,
-        [Chart("earnings_by_month_and_store", "Earnings by sale month and store", chart)],
+        [Chart("earnings_by_month_and_store", "Earnings by reporting month and store", chart)],
         [
             Table(
                 "stores",
                 "Earnings by store",
-                ("store", "quantity", "earnings USD", "corrections USD"),
-                [row[:4] for row in stores],
+                ("store", "platform", "usage", "quantity", "earnings USD"),
+                [row[:5] for row in stores],
             ),
             Table(
                 "tracks",
-                "Earnings by track (original currency and USD)",
-                ("track", "artist", "source", "currency", "quantity", "earnings", "earnings USD"),
+                "Earnings by track (USD, and in the statement's currency)",
+                (
+                    "track",
+                    "artist",
+                    "source",
+                    "quantity",
+                    "earnings USD",
+                    "currency",
+                    "earnings in currency",
+                ),
                 tracks,
             ),
         ],

@@ -33,6 +33,12 @@ spotify_songs as (
     from {{ ref('stg_spotify__songs') }}
 ),
 
+account_artists as (
+    -- social and link accounts' artists (the seed): an artist may have no release yet
+    select artist
+    from {{ ref('account_artists') }}
+),
+
 named as (
     select
         artist_name,
@@ -59,6 +65,11 @@ named as (
         account as artist_name,
         'spotify' as seen_in
     from spotify_songs
+    union all
+    select
+        artist as artist_name,
+        'account_artists' as seen_in
+    from account_artists
 ),
 
 keyed as (
