@@ -216,9 +216,8 @@ order by earnings_usd desc nulls last, track_title, royalties.source, royalties.
 
 
 def _royalties_last_day(con: duckdb.DuckDBPyConnection) -> date | None:
-    """A statement is whole once it is there: its reporting month is complete."""
-    month = _one(con, "select max(reporting_month) from music.fct_royalties_by_reporting_month")
-    return containing(month, PeriodKind.month).end if month else None
+    """The last day a statement covers (DistroKid reports day by day through a month)."""
+    return _one(con, "select max(last_reported_on) from music.fct_royalties_by_reporting_month")
 
 
 def _month_labels(first: date, last: date) -> list[date]:

@@ -1,6 +1,10 @@
 -- One row per track, keyed by the normalised ISRC; platform tracks no rule could match get
 -- a row of their own (`unmatched:<platform>:<artist>:<title>`), and two sentinel rows stand
 -- for "every track" (catalogue-level figures) and "no track known" (rows without an ISRC).
+{#- match methods from the strongest evidence to the weakest #}
+{% set match_methods = ['exact_isrc', 'normalised_isrc', 'title', 'alias_seed'] %}
+{% set method_names %}['{{ match_methods | join("', '") }}']{% endset %}
+
 with
 
 tracks_matched as (
@@ -25,10 +29,9 @@ ranked_methods as (
     select
         *,
         case match_method
-            when 'exact_isrc' then 1
-            when 'normalised_isrc' then 2
-            when 'title' then 3
-            when 'alias_seed' then 4
+            {%- for method in match_methods %}
+            when '{{ method }}' then {{ loop.index }}
+            {%- endfor %}
         end as method_rank,
         case platform
             when 'distrokid' then 1
@@ -77,26 +80,12 @@ isrc_tracks_ranked as (
     group by isrc
 ),
 
-method_names as (
-    select * from (
-        values
-        (1, 'exact_isrc'),
-        (2, 'normalised_isrc'),
-        (3, 'title'),
-        (4, 'alias_seed')
-    ) as methods (method_rank, match_method)
-),
-
 isrc_tracks as (
     select
-        isrc_tracks_ranked.* exclude (spotify_method_rank, method_rank),
-        spotify_methods.match_method as spotify_match_method,
-        weakest_methods.match_method
+        * exclude (spotify_method_rank, method_rank),
+        list_extract({{ method_names }}, spotify_method_rank) as spotify_match_method,
+        list_extract({{ method_names }}, method_rank) as match_method
     from isrc_tracks_ranked
-    left join method_names as spotify_methods
-        on isrc_tracks_ranked.spotify_method_rank = spotify_methods.method_rank
-    left join method_names as weakest_methods
-        on isrc_tracks_ranked.method_rank = weakest_methods.method_rank
 ),
 
 unmatched_tracks as (

@@ -16,7 +16,7 @@ account_days as (
     from {{ ref('fct_streams_daily') }}
     where
         track_scope = 'account'
-        and not (source = 'distrokid' and platform <> 'all_stores')
+        and not (source = 'distrokid' and platform != 'all_stores')
 )
 
 select

@@ -11,6 +11,7 @@ bank_details as (
     select
         account,
         date_trunc('month', reporting_date)::date as reporting_month,
+        reporting_date as reported_on,
         sale_month,
         store,
         artist,
@@ -24,6 +25,8 @@ toolost_sales as (
     select
         account,
         reporting_month,
+        -- a statement covers its whole month: reported through the month's last day
+        last_day(reporting_month) as reported_on,
         sale_month,
         store,
         artist,
@@ -56,6 +59,7 @@ source_rows as (
         'distrokid' as source,
         account,
         reporting_month,
+        reported_on,
         sale_month,
         store,
         artist,
@@ -69,6 +73,7 @@ source_rows as (
         'toolost' as source,
         account,
         reporting_month,
+        reported_on,
         sale_month,
         store,
         artist,
@@ -89,6 +94,7 @@ per_sale_month as (
         coalesce({{ normalise_isrc('isrc') }}, 'unattributed') as track_id,
         coalesce({{ artist_key('artist') }}, 'unattributed') as artist_id,
         currency,
+        max(reported_on) as last_reported_on,
         sum(quantity)::bigint as quantity,
         sum(earnings)::decimal(18, 8) as earnings
     from source_rows
@@ -126,6 +132,7 @@ statement_rows as (
         currency,
         min(sale_month) as first_sale_month,
         max(sale_month) as last_sale_month,
+        max(last_reported_on) as last_reported_on,
         sum(quantity)::bigint as quantity,
         -- null when a sale month of the row has no rate (never a partial sum)
         if(bool_or(lacks_rate), null, sum(earnings_usd))::decimal(18, 8) as earnings_usd,
@@ -150,6 +157,7 @@ select
     artist_id,
     first_sale_month,
     last_sale_month,
+    last_reported_on,
     quantity,
     earnings_usd,
     currency,
