@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,7 @@ def readme_build(tmp_path_factory: pytest.TempPathFactory) -> StagingBuild:
             "path:tests/dbt/singular",
             "--exclude",
             "path:snapshots",
+            "resource_type:exposure",
             "--indirect-selection",
             "cautious",
         ],
@@ -85,7 +87,7 @@ def test_meta_spend_joins_its_ad_account(readme_build: StagingBuild) -> None:
     """The insights and the ad account object landed without an account still meet: the
     window mart's spend is the dump's, in one account."""
     (spend,) = readme_build.one("select sum(spend) from music.fct_ad_performance_window")
-    assert str(spend) == "1889.10"
+    assert spend == Decimal("1889.10")
 
 
 def test_fixture_dirs_are_what_the_makefile_lands() -> None:

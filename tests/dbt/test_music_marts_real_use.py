@@ -215,7 +215,8 @@ def test_the_same_rows_in_another_order_give_the_same_tracks(
     assert tracks_in_order.query(matched) == tracks_reversed.query(matched)
     assert tracks_reversed.problems() == []
     # the pick is the documented one: the greatest title of the newest reporting date
+    # ('Hold On I' sorts after 'HOLD ON I'), whichever order the rows came in
     (title,) = tracks_in_order.one(
         f"select distrokid_title from music.dim_track where track_id = '{TRACK_ISRC}'"
     )
-    assert title == "HOLD ON I"
+    assert title == "Hold On I"
