@@ -123,6 +123,32 @@ def test_an_old_meta_dump_landed_late_does_not_roll_spend_back(tmp_path: Path) -
     assert stops == [newest_stop]
 
 
+def test_days_only_an_older_meta_window_covered_are_reported(tmp_path: Path) -> None:
+    """Defect 6: a newer dump whose windows start on 1 April overlaps the older lifetime
+    windows. The newer windows win (no day counted twice), and the days only the older
+    windows covered (their spend cannot be split off a window total) are reported by the
+    warning test `assert_meta_dropped_windows_are_covered`, ad set by ad set."""
+    records = [r for r in _insights() if not r.get("ad_id")]
+    lake_root = tmp_path / "lake"
+    land(lake_root, [META / "insights.json"], source="meta_ads", account="act_1")
+    newer = [
+        {**r, "date_start": max(r["date_start"], "2025-04-01"), "date_stop": "2025-05-30"}
+        for r in records
+    ]
+    later = _write(tmp_path / "run2" / "insights.json", json.dumps(newer))
+    land(lake_root, [later], source="meta_ads", account="act_1")
+    ingest(lake_root)
+    staged = build_sources(lake_root, tmp_path, "meta_ads.insights")
+    problems = staged.problems()
+    assert [p for p in problems if not p.startswith("warn ")] == []
+    cut = {r["adset_id"] for r in records if r["date_start"] < "2025-04-01"}
+    assert cut, "the fixture has windows starting before April"
+    [warning] = [p for p in problems if "assert_meta_dropped_windows_are_covered" in p]
+    assert f"Got {len(cut)} result" in warning
+    spend = staged.one("select sum(spend) from staging.stg_meta_ads__insights")[0]
+    assert spend == sum((Decimal(r["spend"]) for r in newer), Decimal(0))
+
+
 # --- one ISRC written two ways, and the same rows in another order (defects 4 and 5) ---
 
 TRACK_ISRC = "QZTAW2496365"  # HOLD ON I in the bank details
