@@ -103,7 +103,8 @@ def ads(tmp_path_factory: pytest.TempPathFactory) -> StagingBuild:
 @pytest.fixture(scope="module")
 def yen_ads(tmp_path_factory: pytest.TempPathFactory) -> StagingBuild:
     """The same campaign bought in yen: about 100,000 USD is some 15 million JPY (no minor
-    unit), past what `1000 * spend` fits in DECIMAL(18, 8) (the cpm's overflow)."""
+    unit); the cpm multiplies it by 1000 (widened first: 1000 * DECIMAL(18, 8) would stay
+    DECIMAL(18, 8) and overflow past 10 million)."""
     return _ads_build(tmp_path_factory.mktemp("money_ads_jpy"), YEN_SPEND, "JPY")
 
 

@@ -62,7 +62,7 @@ final as (
         (insights.spend / nullif(insights.clicks, 0))::decimal(18, 8) as cpc,
         insights.clicks / nullif(insights.impressions, 0) as ctr,
         insights.impressions / nullif(insights.reach, 0) as frequency,
-        -- widened first: 1000 * DECIMAL(18, 8) stays DECIMAL(18, 8) (overflow past 10M)
+        -- widened first: DuckDB keeps 1000 * DECIMAL(p, s) at width p
         (insights.spend::decimal(38, 8) * 1000 / nullif(insights.impressions, 0))::decimal(18, 8)
             as cpm,
         -- as Meta reported them (ctr already a fraction)

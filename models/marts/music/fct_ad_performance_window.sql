@@ -95,7 +95,7 @@ final as (
         (windows.spend / nullif(windows.clicks, 0))::decimal(18, 8) as cpc,
         windows.clicks / nullif(windows.impressions, 0) as ctr,
         windows.impressions / nullif(windows.reach, 0) as frequency,
-        -- widened first: 1000 * DECIMAL(18, 8) stays DECIMAL(18, 8) (overflow past 10M)
+        -- widened first: DuckDB keeps 1000 * DECIMAL(p, s) at width p
         (windows.spend::decimal(38, 8) * 1000 / nullif(windows.impressions, 0))::decimal(18, 8)
             as cpm,
         -- as Meta reported them (ctr already a fraction)
