@@ -3,11 +3,5 @@
     ...), else the landing time (a file renamed by hand: nothing else states it). An old
     download landed late is therefore older than the newest one, not newer. -#}
 {% macro distrokid_exported_at() -%}
-coalesce(
-    try_strptime(
-        regexp_extract(_source_file, '_(\d{8}_\d{6})[^/]*$', 1),
-        '%Y%m%d_%H%M%S'
-    ),
-    _landed_at
-)
+{{ file_name_time('_(\d{8}_\d{6})[^/]*$', '%Y%m%d_%H%M%S') }}
 {%- endmacro %}

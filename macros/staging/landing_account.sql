@@ -27,3 +27,13 @@ coalesce(json_extract_string(_landing_metadata, '$.{{ key }}'), {{ fallback }})
 {% macro source_file_part(pattern) -%}
 nullif(regexp_extract(_source_file, '{{ pattern }}', 1), '')
 {%- endmacro %}
+
+{#- When the file was exported, from a time stamp in its name: the first capture group of
+    `pattern` parsed with `format`, else the landing time (a renamed file states nothing
+    else). -#}
+{% macro file_name_time(pattern, format) -%}
+coalesce(
+    try_strptime(regexp_extract(_source_file, '{{ pattern }}', 1), '{{ format }}'),
+    _landed_at
+)
+{%- endmacro %}
