@@ -15,6 +15,9 @@ SANDBOX_TODAY ?= 2026-11-20
 # real platforms do) instead of shifting it
 SANDBOX_ORIGIN ?= 2024-11-20
 SANDBOX := $(LAKE) sandbox exec --today $(SANDBOX_TODAY) --origin $(SANDBOX_ORIGIN) --
+# the shop's visits sent through the event collector (started and stopped for the purpose);
+# they land under landing/events/ for the `lake run` that follows
+SHOP_SESSIONS := $(LAKE) serve shop-sessions --today $(SANDBOX_TODAY) --origin $(SANDBOX_ORIGIN)
 
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
@@ -22,11 +25,12 @@ export LAKE_ROOT ?= $(CURDIR)/datalake
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
 
-.PHONY: demo test setup chromium lint e2e pytest sqllint fixtures bench docs clean
+.PHONY: demo test setup chromium postgresql lint e2e pytest sqllint fixtures bench docs clean
 
 ## demo: start the sandbox, then `lake run` against it: extract all eight sources, ingest,
 ## build, test, publish the warehouse and its docs site
 demo: setup
+	$(SHOP_SESSIONS) --root "$(LAKE_ROOT)"
 	$(SANDBOX) $(LAKE) run --root "$(LAKE_ROOT)"
 	@echo
 	@echo "Docs site:          $(LAKE_ROOT)/docs/index.html  (or: $(LAKE) docs --serve --no-generate)"
@@ -37,7 +41,7 @@ demo: setup
 ## docs site's browser test reads that run's site), sqlfluff
 test: setup lint e2e pytest sqllint
 
-setup: $(VENV)/.installed chromium
+setup: $(VENV)/.installed chromium postgresql
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +55,16 @@ chromium:
 		echo "installing Debian's chromium"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+# Debian's PostgreSQL for the shop database's tests (tests/support/postgres.py starts a
+# throwaway server) and for pg_dump/psql (`lake extract shop_db --dump`, `lake db restore`);
+# LAKE_PG_BIN may point at another installation's bin folder instead.
+postgresql:
+	@if [ -z "$${LAKE_PG_BIN:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "installing Debian's postgresql"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; \
 	fi
 
 lint: setup
@@ -69,6 +83,7 @@ sqllint: setup
 # land -> ingest -> build in pytest, tests/dbt/)
 e2e: setup
 	rm -rf $(TEST_LAKE)
+	$(SHOP_SESSIONS) --root "$(TEST_LAKE)"
 	$(SANDBOX) $(LAKE) run --root "$(TEST_LAKE)"
 
 ## fixtures: land and ingest the bundled real exports (tests/fixtures/platforms/) into LAKE_ROOT
@@ -85,6 +100,7 @@ bench: setup $(VENV)/.bench-installed
 	$(BIN)/python bench/floor_bench.py --scale-rows 10000000
 	$(BIN)/python bench/incremental_bench.py --scale-rows 10000000
 	$(BIN)/python bench/royalties_bench.py --size-mb 1024
+	$(BIN)/python bench/events_bench.py
 
 $(VENV)/.bench-installed: $(VENV)/.installed
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,sandbox,bench]'

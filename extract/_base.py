@@ -5,7 +5,7 @@ A platform module `extract/<source>.py` defines one module-level `EXTRACTOR`:
 ```python
 EXTRACTOR = Extractor(
     name="mailchimp",                 # = the file name = landing/<source>/ = LAKE_MAILCHIMP_*
-    kind="http",                      # or "browser"
+    kind="http",                      # or "browser", or "database" (extract/shop_db.py)
     version="1.0.0",                  # goes into every landing's metadata
     default_base_url="https://us1.api.mailchimp.com",   # or a function of the Credentials
     requires=("token",),              # checked before the run, with a message naming the vars
@@ -82,7 +82,7 @@ __all__ = [
     "SourceUnavailableError",
 ]
 
-Kind = Literal["http", "browser"]
+Kind = Literal["http", "browser", "database"]
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,11 @@ class Extractor:
     timeouts: Timeouts = field(default_factory=Timeouts)
 
     def base_url(self, config: SourceConfig, credentials: Credentials) -> str:
-        """`LAKE_<SRC>_BASE_URL` when set, else the real site's (maybe from the credentials)."""
+        """`LAKE_<SRC>__<ACCOUNT>_BASE_URL` or `LAKE_<SRC>_BASE_URL` when set, else the real
+        site's (maybe from the credentials)."""
+        own = config.account_setting(credentials.account, "BASE_URL")
+        if own:
+            return own.rstrip("/")
         if config.base_url:
             return config.base_url
         default = self.default_base_url
@@ -259,6 +263,12 @@ class ExtractContext:
             )
             self._session = await session.open()
         return self._session
+
+    @property
+    def retry(self) -> RetryPolicy:
+        """The retry policy of this run (the extractor's, unless the runner was given one);
+        for a module that retries through a client library of its own."""
+        return self._retry
 
     @property
     def session(self) -> BrowserSession | None:

@@ -1,7 +1,7 @@
 """Per-source settings from the environment (or an untracked `.env`), secrets kept opaque.
 
 Names (SRC is the source in upper case: DISTROKID, TOOLOST, SPOTIFY, TIKTOK, LINKTREE,
-META_ADS, YOUTUBE, MAILCHIMP):
+META_ADS, YOUTUBE, MAILCHIMP, PAYMENTS, SHIPPING):
 
 | variable | what |
 |---|---|
@@ -11,6 +11,7 @@ META_ADS, YOUTUBE, MAILCHIMP):
 | `LAKE_<SRC>_ACCOUNTS` | comma list of accounts (handles, artists, ad account ids...) |
 | `LAKE_<SRC>_OTP`, `LAKE_<SRC>_OTP_FILE` | a second-factor code, or a file to poll for one |
 | `LAKE_<SRC>__<ACCOUNT>_<FIELD>` | a per-account override of USERNAME, PASSWORD, TOKEN, OTP... |
+| `LAKE_<SRC>__<ACCOUNT>_BASE_URL` | one account's own site (sources whose accounts are sites) |
 
 `<ACCOUNT>` is the account upper-cased with every non-alphanumeric character turned into `_`
 (`zone.a0` -> `ZONE_A0`). Real environment variables win over `.env`. Values of PASSWORD,
@@ -170,3 +171,8 @@ class SourceConfig:
     def setting(self, name: str, default: str | None = None) -> str | None:
         """Any other `LAKE_<SRC>_<NAME>` setting (not a secret)."""
         return self.env.get(f"{env_prefix(self.source)}_{name}", default)
+
+    def account_setting(self, account: str, name: str) -> str | None:
+        """A setting of one account only, `LAKE_<SRC>__<ACCOUNT>_<NAME>` (not a secret): e.g.
+        the base URL of each competitor site (`extract/competitors.py`)."""
+        return self.env.get(f"{env_prefix(self.source)}__{account_key(account)}_{name}") or None

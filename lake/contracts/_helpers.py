@@ -12,10 +12,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+import pyarrow as pa
+
 from lake.errors import ContractError
-from lake.ingest.contract import ParseInput
+from lake.ingest.contract import Classification, Column, ParseInput, Records
 
 Record = dict[str, Any]
 
@@ -86,6 +89,16 @@ def records_array(doc: Any, inp: ParseInput, *, what: str, fix: str) -> list[Rec
     ]
 
 
+def api_error(inp: ParseInput, error: Any, *, what: str, fix: str) -> ContractError:
+    """The file is the API's error body (`{"error": ...}`) instead of data."""
+    return ContractError(
+        "api_error",
+        f"{inp.name}: {what} is an API error: {json.dumps(error)[:300]}",
+        fix,
+        {"file": inp.name},
+    )
+
+
 def require_record(item: Any, inp: ParseInput, index: int, *, what: str, fix: str) -> Record:
     """One element of a records array must be an object."""
     if not isinstance(item, dict):
@@ -116,6 +129,36 @@ def dig(doc: Any, *path: str) -> Any:
             return None
         doc = doc.get(step)
     return doc
+
+
+# --- lifted fields ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    """One raw column lifted out of a nested JSON object: its name, its dotted path in the
+    object (`billing_details.address.city`), what it holds, who may see it and the type its
+    text must parse as. `column()` is its contract `Column`, `value(obj)` its value."""
+
+    name: str
+    path: str
+    description: str
+    classification: Classification = "internal"
+    type: str | None = None
+
+    def column(self) -> Column:
+        return Column(self.name, self.description, self.classification, type=self.type)
+
+    def value(self, obj: Record) -> Any:
+        return dig(obj, *self.path.split("."))
+
+
+def lifted_rows(fields: tuple[Field, ...], objects: list[Record]) -> Records:
+    """One row per object with each field's value; an empty page is a table with the fields'
+    columns and no rows (the source said: nothing in this window), not a file without columns."""
+    if not objects:
+        return pa.table({f.name: pa.array([], type=pa.string()) for f in fields})
+    return [{f.name: f.value(obj) for f in fields} for obj in objects]
 
 
 # --- record keys ------------------------------------------------------------------------------

@@ -79,7 +79,7 @@ def _source_config(info: Source) -> list[str]:
     meta = {
         "landing_path": f"landing/{info.name}/",
         "raw_path": f"raw/_source={info.name}/",
-        "extractor": f"extract/{info.name}.py",
+        "extractor": info.extractor or f"extract/{info.name}.py",
         "contract": f"lake/contracts/{info.name}.py",
         "owner": info.owner,
     }
@@ -95,6 +95,8 @@ def _source_config(info: Source) -> list[str]:
 def _freshness(freshness: Freshness, indent: int) -> list[str]:
     pad = " " * indent
     why = [f"{pad}# {line}" for line in _wrap(freshness.why, WIDTH - indent - 2)]
+    if not freshness.checked:
+        return [*why, f"{pad}freshness: null"]
     return [
         *why,
         f"{pad}freshness:",

@@ -164,6 +164,9 @@ class Freshness:
     warn_days: int
     error_days: int
     why: str = ""
+    checked: bool = True
+    """False for a dataset that may rightly stay empty or quiet for any length of time (a
+    call type some clients never send): `freshness: null`, with `why` saying so."""
 
 
 @dataclass(frozen=True)
@@ -177,6 +180,8 @@ class Source:
     owner: str
     freshness: Freshness
     loader: str = "lake ingest"
+    extractor: str | None = None
+    """What lands the files, when it is not `extract/<name>.py` (the event collector)."""
 
 
 # Type names `types` accepts: a DuckDB type (checked with TRY_CAST) or a date/time with its

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from lake.events.lander import land_orphaned_segments
 from lake.ingest.outcomes import LandingFile
 from lake.landing import SyncLandingStore
 
 
 def landing_files(store: SyncLandingStore) -> list[LandingFile]:
-    """Every live version in the landing store, as the ingest step sees it."""
+    """Every live version in the landing store, as the ingest step sees it (first landing
+    what a killed event collector left in its log, when none is running)."""
+    land_orphaned_segments(store.paths)
     root = store.paths.root
     return [
         LandingFile(

@@ -22,6 +22,10 @@ PLATFORMS: tuple[str, ...] = (
     "meta_ads",
     "youtube",
     "mailchimp",
+    "payments",
+    "shipping",
+    "competitor_a",
+    "competitor_b",
 )
 
 

@@ -26,8 +26,10 @@ from typing import Any, TypeVar
 
 import duckdb
 
+from lake.contracts import all_datasets
 from lake.failpoints import crash_point
 from lake.fsutil import atomic_write_json, file_lock
+from lake.ingest.schema_files import ensure_schema_files
 from lake.warehouse.build_state import (
     BuildStart,
     domains_of,
@@ -155,6 +157,9 @@ def run_build(
     layout.ensure()
     # the raw zone stays still while the build reads it: an ingest waits, or refuses
     with file_lock(layout.paths.ingest_lock):
+        # every dataset a contract declares is readable, even one added to the project
+        # since the last ingest (its sources would otherwise fail with "No files found")
+        ensure_schema_files(layout.paths, all_datasets())
         return _build(layout, run_id, project_dir, progress, full_refresh)
 
 

@@ -66,7 +66,7 @@ def test_status_of_a_new_lake_fits_80_columns(tmp_path: Path) -> None:
     text = _lake("status", "--root", str(root))
     _check_screen(text)
     assert "published: nothing yet" in text
-    assert "source tables with no raw data yet: distrokid (6)" in text
+    assert "source tables with no raw data yet: competitors (3), distrokid (6)" in text
 
 
 def test_status_with_runs_fits_80_columns(tmp_path: Path) -> None:

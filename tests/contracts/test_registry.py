@@ -10,11 +10,14 @@ from pathlib import Path
 import pytest
 
 from lake.contracts import all_datasets, datasets_for, sources
-from lake.ingest.contract import Csv, Dataset, Hook, Json
+from lake.ingest.contract import Csv, Dataset, Hook, Json, Ndjson, Parquet
 
 from .support import FIXTURES, SANDBOX, as_text, claims, duckdb_rows, invalid_values, sample_files
 
 EXPECTED_CLAIMS: dict[tuple[str, str], set[str]] = {
+    ("competitors", "products_20261120_120000.json"): {"products"},
+    ("competitors", "reviews_20261120_120000.json"): {"reviews"},
+    ("competitors", "page_20261120_120000_001.html"): {"pages"},
     ("distrokid", "dk_bank_details_20250529_043711_sample.tsv"): {"bank_details"},
     ("distrokid", "streams_stats_20250527_102936.html"): {"streams_daily"},
     ("distrokid", "applemusic_stats_20250527_102936.html"): {
@@ -36,6 +39,15 @@ EXPECTED_CLAIMS: dict[tuple[str, str], set[str]] = {
     },
     ("linktree", "graphql_20250527_141844_552983.json"): {"link_titles"},
     ("mailchimp", "reports_0.json"): {"reports"},
+    ("payments", "stripe_example_objects.json"): set(),  # Stripe's objects by type, not a page
+    ("payments", "charges_p1.json"): {"charges"},
+    ("payments", "charge_ch_1PgafuB7WZ01zgkWXYmPNZs8.json"): {"charges"},
+    ("payments", "refunds_p1.json"): {"refunds"},
+    ("payments", "disputes_p1.json"): {"disputes"},
+    ("payments", "balance_transactions_p1.json"): {"balance_transactions"},
+    ("payments", "events_p1.json"): {"events"},
+    ("shipping", "trackers_p1.json"): {"trackers"},
+    ("shipping", "tracker_trk_d1c00377063bf266df0c942b269701b8.json"): {"trackers"},
     ("meta_ads", "campaigns.json"): {"campaigns"},
     ("meta_ads", "adsets.json"): {"adsets"},
     ("meta_ads", "ads.json"): {"ads"},
@@ -61,6 +73,11 @@ EXPECTED_CLAIMS: dict[tuple[str, str], set[str]] = {
 # Names under which files arrive that no sample here has (other windows, re-downloads, pages).
 DOCUMENTED_NAMES = {
     "distrokid": ["dk_bank_details_20250601_120000.tsv"],
+    # what the event collector lands (lake/events/lander.py: <dataset>_<log segment>.ndjson)
+    "events": [
+        f"{name}_000000000001.ndjson"
+        for name in ("tracks", "pages", "screens", "identifies", "groups", "aliases")
+    ],
     "meta_ads": [
         "campaigns_20250527.json",
         "ads_20250527.json",
@@ -70,12 +87,26 @@ DOCUMENTED_NAMES = {
     ],
     "youtube": ["Table data (1).csv", "channel_daily_2025-05-27.json"],
     "mailchimp": ["reports_100.json"],
+    # one Parquet per application table and run (extract/shop_db.py)
+    "shop_db": [
+        f"{table}_20261206T170640241476Z.parquet"
+        for table in (
+            "customers",
+            "sellers",
+            "categories",
+            "products",
+            "orders",
+            "order_items",
+            "payments",
+            "reviews",
+        )
+    ],
 }
 
 SAMPLES = [(source, path) for source in sources() for path in sample_files(source)]
 SNAKE = re.compile(r"[a-z][a-z0-9_]*")
 TYPE_SPEC = re.compile(
-    r"bigint|integer|double|boolean|varchar|decimal\(\d+,\d+\)|(date|timestamp):%.+"
+    r"bigint|integer|double|boolean|varchar|decimal\(\d+,\d+\)|(date|timestamp)(:%.+)?"
 )
 
 
@@ -85,10 +116,15 @@ def sample_id(sample: tuple[str, Path]) -> str:
 
 def test_every_source_has_contracts() -> None:
     assert set(sources()) == {
+        "competitors",
         "distrokid",
+        "events",
         "linktree",
         "mailchimp",
         "meta_ads",
+        "payments",
+        "shipping",
+        "shop_db",
         "spotify",
         "tiktok",
         "toolost",
@@ -195,7 +231,7 @@ def test_primary_key_is_unique_within_a_file(sample: tuple[str, Path], tmp_path:
 
 def test_every_format_is_one_the_engine_reads() -> None:
     for ds in all_datasets():
-        assert isinstance(ds.format, Csv | Json | Hook), ds.key
+        assert isinstance(ds.format, Csv | Json | Ndjson | Hook | Parquet), ds.key
 
 
 def test_sandbox_folder_holds_only_documented_sources() -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from lake.contracts import sources
 from lake.warehouse.layout import WarehouseLayout
 from lake.warehouse.ledger import load_runs
 
@@ -101,7 +102,7 @@ def test_status_reports_the_published_version_and_fresh_sources(layout: Warehous
     assert status["published"]["version"] == load_runs(layout)[0].published_version
     assert status["quarantine"] == [] and status["running"] is None
     freshness = {(f["source"], f["table"]): f for f in status["freshness"]}
-    assert len({source for source, _ in freshness}) == 8
+    assert {source for source, _ in freshness} == set(sources())  # every contract's source
     landed = [f for f in freshness.values() if f["max_loaded_at"]]
     assert landed and all(f["status"] == "pass" for f in landed)
     assert all(f["warn_after"] for f in freshness.values())

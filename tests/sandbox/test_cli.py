@@ -58,8 +58,14 @@ def test_serve_refuses_a_bad_today() -> None:
 def test_env_points_every_extractor_at_the_sandbox() -> None:
     result = CliRunner().invoke(app, ["sandbox", "env", "--url", "http://127.0.0.1:9999/"])
     assert result.exit_code == 0, result.output
-    lines = dict(line.split("=", 1) for line in result.output.splitlines())
-    assert len(lines) == 6 * len(PLATFORMS)
+    lines = dict(line.split("=", 1) for line in result.stdout.splitlines())
+    # six per label platform; the competitor sites are the accounts of one extractor
+    competitor_sites = [p for p in PLATFORMS if p.startswith("competitor_")]
+    assert len(lines) == 6 * (len(PLATFORMS) - len(competitor_sites)) + 1 + 2 * len(
+        competitor_sites
+    )
+    assert lines["LAKE_COMPETITORS_ACCOUNTS"] == "competitor_a,competitor_b"
+    assert lines["LAKE_COMPETITORS__COMPETITOR_B_BASE_URL"] == "http://127.0.0.1:9999/competitor_b"
     assert lines["LAKE_META_ADS_BASE_URL"] == "http://127.0.0.1:9999/meta_ads"
     assert lines["LAKE_MAILCHIMP_TOKEN"] == "sandbox-mailchimp-token"
     assert lines["LAKE_TIKTOK_ACCOUNTS"] == "bluefrog.music,novareyes.sounds"
@@ -69,4 +75,4 @@ def test_env_points_every_extractor_at_the_sandbox() -> None:
     assert lines["LAKE_TOOLOST_OTP"] == sandbox_otp("toolost")
     assert lines["LAKE_DISTROKID_USERNAME"] == "demo@label.test"
     exported = CliRunner().invoke(app, ["sandbox", "env", "--url", "http://x", "--export"])
-    assert all(line.startswith("export LAKE_") for line in exported.output.splitlines())
+    assert all(line.startswith("export LAKE_") for line in exported.stdout.splitlines())

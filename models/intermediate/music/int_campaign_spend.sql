@@ -5,7 +5,6 @@
 -- repeated per ad; the window runs from the first reported window's start to the last
 -- one's end, as finer days are not known). Days are days in the ad account's time zone.
 -- USD at the monthly rate of each day's month (daily) or of each window's first month.
-{{ config(materialized='view') }}
 
 with
 

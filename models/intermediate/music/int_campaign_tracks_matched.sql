@@ -5,7 +5,6 @@
 -- gives a track with an ISRC (within the artist when the name states one): exactly one
 -- ISRC matches -> `campaign_name`; none or several -> `unmatched`, with the `unattributed`
 -- track, so the campaign's spend is still reported.
-{{ config(materialized='view') }}
 
 with
 

@@ -3,7 +3,6 @@
 -- songs download never listed gets the id int_tracks_matched would give it unmatched. The
 -- mapping `fct_streams_daily` applies, and compares with the one it last applied (a song
 -- whose title or track changed is recomputed on all its days).
-{{ config(materialized='table') }}
 
 with
 

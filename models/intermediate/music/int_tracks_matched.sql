@@ -6,7 +6,6 @@
 --      decided, so the seed overrides a title match, which it exists to correct);
 --   3. the artist and the normalised title equal exactly one ISRC-bearing track's: `title`;
 --   4. otherwise unmatched (`isrc` null, `match_method = 'unmatched'`): add an alias row.
-{{ config(materialized='view') }}
 
 with
 

@@ -14,23 +14,37 @@ tracks as (
 ),
 
 bank_details as (
-    select artist
+    -- one row per spelling with its row count: the key is computed once per spelling, not
+    -- once per royalty row (a 7 M-row export names a few hundred artists)
+    select
+        artist,
+        count(*) as n_rows
     from {{ ref('stg_distrokid__bank_details') }}
+    group by artist
 ),
 
 toolost_sales as (
-    select artist
+    select
+        artist,
+        count(*) as n_rows
     from {{ ref('stg_toolost__sales') }}
+    group by artist
 ),
 
 spotify_timeline as (
-    select account
+    select
+        account,
+        count(*) as n_rows
     from {{ ref('stg_spotify__audience_timeline') }}
+    group by account
 ),
 
 spotify_songs as (
-    select account
+    select
+        account,
+        count(*) as n_rows
     from {{ ref('stg_spotify__songs') }}
+    group by account
 ),
 
 account_artists as (
@@ -42,28 +56,34 @@ account_artists as (
 named as (
     select
         artist_name,
-        'track' as seen_in
+        'track' as seen_in,
+        count(*) as n_rows
     from tracks
     where not is_sentinel and artist_name is not null
+    group by artist_name
     union all
     select
         artist as artist_name,
-        'distrokid' as seen_in
+        'distrokid' as seen_in,
+        n_rows
     from bank_details
     union all
     select
         artist as artist_name,
-        'toolost' as seen_in
+        'toolost' as seen_in,
+        n_rows
     from toolost_sales
     union all
     select
         account as artist_name,
-        'spotify' as seen_in
+        'spotify' as seen_in,
+        n_rows
     from spotify_timeline
     union all
     select
         account as artist_name,
-        'spotify' as seen_in
+        'spotify' as seen_in,
+        n_rows
     from spotify_songs
     union all
     select
@@ -76,18 +96,29 @@ keyed as (
     select
         {{ artist_key('artist_name') }} as artist_id,
         artist_name,
-        seen_in
+        seen_in,
+        n_rows
     from named
+),
+
+spellings as (
+    select
+        artist_id,
+        artist_name,
+        sum(n_rows) as n_rows,
+        bool_or(seen_in = 'spotify') as has_spotify_account
+    from keyed
+    where artist_id is not null
+    group by artist_id, artist_name
 ),
 
 artists as (
     select
         artist_id,
         -- the spelling most rows use (ties: alphabetical)
-        mode(artist_name order by artist_name) as artist_name,
-        bool_or(seen_in = 'spotify') as has_spotify_account
-    from keyed
-    where artist_id is not null
+        arg_min(artist_name, (-n_rows, artist_name)) as artist_name,
+        bool_or(has_spotify_account) as has_spotify_account
+    from spellings
     group by artist_id
 ),
 

@@ -1,0 +1,8 @@
+-- Group calls, one row per message: incremental and deduplicated by message_id
+-- (macros/events/events_staging.sql).
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
+
+{{ events_staging(source('events', 'groups'), [
+    '"groupId" as group_id',
+    '"traits"::json as traits',
+]) }}
