@@ -49,8 +49,11 @@ spotify_songs as (
 
 account_artists as (
     -- social and link accounts' artists (the seed): an artist may have no release yet
-    select artist
+    select
+        artist,
+        count(*) as n_rows
     from {{ ref('account_artists') }}
+    group by artist
 ),
 
 named as (
@@ -88,7 +91,8 @@ named as (
     union all
     select
         artist as artist_name,
-        'account_artists' as seen_in
+        'account_artists' as seen_in,
+        n_rows
     from account_artists
 ),
 
