@@ -63,18 +63,11 @@ from extract._errors import (
     SourceUnavailableError,
 )
 from extract._log import EventLog
+from lake.browser import CHROMIUM_ARGS, chromium_executable
+from lake.browser import DEBIAN_CHROMIUM as DEBIAN_CHROMIUM  # re-exported (tests/docs)
 from lake.config import LakePaths
 from lake.fsutil import atomic_write_bytes
 
-CHROMIUM_ARGS = (
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-)
-DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
 STATE_FILE = "storage_state.json"
 _SLUG = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -111,9 +104,7 @@ class BrowserOptions:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], **overrides: Any) -> BrowserOptions:
-        executable = env.get("LAKE_BROWSER_PATH") or (
-            str(DEBIAN_CHROMIUM) if DEBIAN_CHROMIUM.exists() else None
-        )
+        executable = chromium_executable(env)
         headed = env.get("LAKE_BROWSER_HEADED", "").lower() in ("1", "true", "yes")
         return cls(executable=executable, headed=headed, **overrides)
 

@@ -1,16 +1,16 @@
 {#- The raw bank-details rows of each account's newest export, read from the raw zone
     directly (not through staging), with earnings as DECIMAL(18, 8): what the
     reconciliation tests compare staging and the royalty mart with. The newest export is
-    found here with max() (greatest `_landed_at`, then greatest `_source_file`), apart from
-    the staging model's window function. -#}
+    found here with max() (greatest export time, `distrokid_exported_at`, then greatest
+    `_source_file`), apart from the staging model's window function. -#}
 {% macro distrokid_latest_raw_earnings() -%}
 with
 
 raw_rows as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,
+        {{ landing_account() }} as account,
         _source_file,
-        _landed_at,
+        {{ distrokid_exported_at() }} as exported_at,
         "Earnings (USD)"::decimal(18, 8) as earnings_usd
     from {{ source('distrokid', 'bank_details') }}
 ),
@@ -18,7 +18,7 @@ raw_rows as (
 latest_landing as (
     select
         account,
-        max(_landed_at) as landed_at
+        max(exported_at) as exported_at
     from raw_rows
     group by account
 ),
@@ -31,7 +31,7 @@ latest_file as (
     inner join latest_landing
         on
             raw_rows.account is not distinct from latest_landing.account
-            and raw_rows._landed_at = latest_landing.landed_at
+            and raw_rows.exported_at = latest_landing.exported_at
     group by raw_rows.account
 )
 

@@ -19,3 +19,19 @@ nullif(trim(regexp_replace(lower(strip_accents(coalesce({{ expression }}, ''))),
 {% macro artist_key(expression) -%}
 nullif(trim(regexp_replace(lower(strip_accents(coalesce({{ expression }}, ''))), '[^a-z0-9]+', '-', 'g'), '-'), '')
 {%- endmacro %}
+
+{#- The value of `expression` on the row with the greatest `by` (rows with a null `by`
+    ignored), ties broken by the greatest value itself: a total order, so the pick never
+    depends on the order rows are read in (`arg_max` picks any of the tied rows). -#}
+{% macro latest_value(expression, by) -%}
+first({{ expression }} order by {{ by }} desc nulls last, {{ expression }} desc nulls last)
+    filter (where {{ by }} is not null)
+{%- endmacro %}
+
+{#- The value of `expression` on the row with the least `rank`, ties broken by the least
+    value itself (a total order; `arg_min` picks any of the tied rows). Nulls never win;
+    `where` (SQL) limits the rows considered. -#}
+{% macro first_ranked(expression, rank, where=none) -%}
+first({{ expression }} order by {{ rank }} asc nulls last, {{ expression }} asc nulls last)
+    filter (where {{ expression }} is not null{% if where %} and ({{ where }}){% endif %})
+{%- endmacro %}

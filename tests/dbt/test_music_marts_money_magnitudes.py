@@ -31,6 +31,7 @@ EUR_2025_05 = Decimal("1.1278")
 MILLION = Decimal("1000000.12345678")
 TOOLOST_EUR = Decimal("250000.50000000")
 AD_SPEND = Decimal("100000.00")
+YEN_SPEND = Decimal("15000000")
 
 
 def _one_bank_row(path: Path) -> Path:
@@ -96,20 +97,31 @@ def test_a_large_eur_row_converts_exactly(royalties: StagingBuild) -> None:
 @pytest.fixture(scope="module")
 def ads(tmp_path_factory: pytest.TempPathFactory) -> StagingBuild:
     """Meta's real dump, its first ad-set window spending 100,000.00, and an EUR ad account."""
-    work = tmp_path_factory.mktemp("money_ads")
+    return _ads_build(tmp_path_factory.mktemp("money_ads"), AD_SPEND, "EUR")
+
+
+@pytest.fixture(scope="module")
+def yen_ads(tmp_path_factory: pytest.TempPathFactory) -> StagingBuild:
+    """The same campaign bought in yen: about 100,000 USD is some 15 million JPY (no minor
+    unit); the cpm multiplies it by 1000 (widened first: 1000 * DECIMAL(18, 8) would stay
+    DECIMAL(18, 8) and overflow past 10 million)."""
+    return _ads_build(tmp_path_factory.mktemp("money_ads_jpy"), YEN_SPEND, "JPY")
+
+
+def _ads_build(work: Path, spend: Decimal, currency: str) -> StagingBuild:
     lake_root = work / "lake"
     files = work / "files"
     files.mkdir()
     doc = json.loads((FIXTURES / "meta_ads" / "insights.json").read_text())
     records = doc["data"] if isinstance(doc, dict) else doc
     first = records[0]
-    first["spend"] = str(AD_SPEND)
+    first["spend"] = str(spend)
     # what Meta reports beside such a spend: its cost per click and per thousand impressions
     # (the mart's tests check its own ratios against these)
     if first.get("clicks"):
-        first["cpc"] = f"{AD_SPEND / Decimal(first['clicks']):.6f}"
+        first["cpc"] = f"{spend / Decimal(first['clicks']):.6f}"
     if first.get("impressions"):
-        first["cpm"] = f"{AD_SPEND * 1000 / Decimal(first['impressions']):.6f}"
+        first["cpm"] = f"{spend * 1000 / Decimal(first['impressions']):.6f}"
     (files / "insights.json").write_text(json.dumps(doc))
     account_id = records[0].get("account_id", "1234567890")
     (files / "ad_account.json").write_text(
@@ -118,7 +130,7 @@ def ads(tmp_path_factory: pytest.TempPathFactory) -> StagingBuild:
                 "id": f"act_{account_id}",
                 "account_id": account_id,
                 "name": "Label ads",
-                "currency": "EUR",
+                "currency": currency,
                 "timezone_name": "Europe/Berlin",
                 "timezone_offset_hours_utc": "2",
                 "account_status": "1",
@@ -160,3 +172,15 @@ def test_a_100k_campaign_sums_exactly(ads: StagingBuild) -> None:
     assert spend == AD_SPEND + sum(spends, Decimal(0))
     assert spend > AD_SPEND
     assert spend_usd == (spend * EUR_2025_05).quantize(Decimal("0.00000001"))
+
+
+def test_a_15_million_yen_window_has_its_cpm(yen_ads: StagingBuild) -> None:
+    assert [p for p in yen_ads.problems() if not p.startswith("warn ")] == []
+    spend, impressions, cpm, spend_usd = yen_ads.one(
+        "select spend, impressions, cpm, spend_usd from music.fct_ad_performance_window "
+        f"where spend = {YEN_SPEND}"
+    )
+    assert spend == YEN_SPEND
+    # a ratio is computed in double precision, then kept to 8 decimals
+    assert abs(cpm - YEN_SPEND * 1000 / impressions) < Decimal("0.0001")
+    assert spend_usd is None  # the FX seed has no JPY rate: never a guessed conversion

@@ -114,7 +114,8 @@ select
     one_per_campaign.account,
     one_per_campaign.currency,
     one_per_campaign.timezone_name,
-    any_value(converted.spend_source) as spend_source,
+    -- (min: a total order; a campaign has one spend source)
+    min(converted.spend_source) as spend_source,
     min(converted.spend_start) as first_spend_date,
     max(converted.spend_stop) as last_spend_date,
     coalesce(sum(converted.spend), 0)::decimal(18, 8) as spend,

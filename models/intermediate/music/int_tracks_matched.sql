@@ -65,9 +65,9 @@ distrokid_tracks as (
         null::varchar as account,
         isrc as platform_track_id,
         isrc as isrc_as_written,
-        arg_max(track_title, reporting_date) as platform_title,
-        arg_max(artist, reporting_date) as platform_artist,
-        arg_max(upc, reporting_date) as upc,
+        {{ latest_value('track_title', 'reporting_date') }} as platform_title,
+        {{ latest_value('artist', 'reporting_date') }} as platform_artist,
+        {{ latest_value('upc', 'reporting_date') }} as upc,
         null::varchar as release_title,
         null::date as release_date
     from distrokid_bank_details
@@ -78,13 +78,13 @@ distrokid_tracks as (
 toolost_sales_tracks as (
     select
         'toolost_sales' as platform,
-        any_value(account) as account,
+        min(account) as account,
         isrc as platform_track_id,
         isrc as isrc_as_written,
-        arg_max(track_title, reporting_month) as platform_title,
-        arg_max(artist, reporting_month) as platform_artist,
-        arg_max(upc, reporting_month) as upc,
-        arg_max(release_title, reporting_month) as release_title,
+        {{ latest_value('track_title', 'reporting_month') }} as platform_title,
+        {{ latest_value('artist', 'reporting_month') }} as platform_artist,
+        {{ latest_value('upc', 'reporting_month') }} as upc,
+        {{ latest_value('release_title', 'reporting_month') }} as release_title,
         null::date as release_date
     from toolost_sales
     group by isrc
@@ -94,13 +94,13 @@ toolost_apple as (
     -- Apple Music's per-track totals through TooLost: ISRC and titles, no artist
     select
         'toolost_apple' as platform,
-        any_value(account) as account,
+        min(account) as account,
         isrc as platform_track_id,
         isrc as isrc_as_written,
-        any_value(track_title) as platform_title,
+        min(track_title) as platform_title,
         null::varchar as platform_artist,
         null::varchar as upc,
-        any_value(release_title) as release_title,
+        min(release_title) as release_title,
         null::date as release_date
     from toolost_apple_tracks
     group by isrc

@@ -47,6 +47,15 @@ spotify_songs as (
     group by account
 ),
 
+account_artists as (
+    -- social and link accounts' artists (the seed): an artist may have no release yet
+    select
+        artist,
+        count(*) as n_rows
+    from {{ ref('account_artists') }}
+    group by artist
+),
+
 named as (
     select
         artist_name,
@@ -79,6 +88,12 @@ named as (
         'spotify' as seen_in,
         n_rows
     from spotify_songs
+    union all
+    select
+        artist as artist_name,
+        'account_artists' as seen_in,
+        n_rows
+    from account_artists
 ),
 
 keyed as (
@@ -116,7 +131,7 @@ track_facts as (
         artist_id,
         count(*) as n_tracks,
         min(release_date) as first_release_date,
-        mode(distributor) as distributor
+        mode(distributor order by distributor) as distributor
     from tracks
     where not is_sentinel
     group by artist_id

@@ -1,6 +1,10 @@
 -- One row per track, keyed by the normalised ISRC; platform tracks no rule could match get
 -- a row of their own (`unmatched:<platform>:<artist>:<title>`), and two sentinel rows stand
 -- for "every track" (catalogue-level figures) and "no track known" (rows without an ISRC).
+{#- match methods from the strongest evidence to the weakest #}
+{% set match_methods = ['exact_isrc', 'normalised_isrc', 'title', 'alias_seed'] %}
+{% set method_names %}['{{ match_methods | join("', '") }}']{% endset %}
+
 with
 
 tracks_matched as (
@@ -25,10 +29,9 @@ ranked_methods as (
     select
         *,
         case match_method
-            when 'exact_isrc' then 1
-            when 'normalised_isrc' then 2
-            when 'title' then 3
-            when 'alias_seed' then 4
+            {%- for method in match_methods %}
+            when '{{ method }}' then {{ loop.index }}
+            {%- endfor %}
         end as method_rank,
         case platform
             when 'distrokid' then 1
@@ -40,58 +43,69 @@ ranked_methods as (
     where isrc is not null
 ),
 
-isrc_tracks as (
+isrc_tracks_ranked as (
     select
         isrc as track_id,
         isrc,
         -- canonical fields: the distributor's (DistroKid, then TooLost's statement), then
         -- TooLost's Apple totals, then Spotify
-        arg_min(platform_title, platform_rank) as track_title,
-        arg_min(platform_artist, platform_rank) filter (where platform_artist is not null)
-            as artist_name,
-        arg_min(upc, platform_rank) filter (where upc is not null) as upc,
-        arg_min(release_title, platform_rank) filter (where release_title is not null)
-            as release_title,
+        -- (each pick in a total order: rank, then the value, never the read order)
+        {{ first_ranked('platform_title', 'platform_rank') }} as track_title,
+        {{ first_ranked('platform_artist', 'platform_rank') }} as artist_name,
+        {{ first_ranked('upc', 'platform_rank') }} as upc,
+        {{ first_ranked('release_title', 'platform_rank') }} as release_title,
         min(release_date) as release_date,
         case
             when bool_or(platform = 'distrokid') then 'distrokid'
             when bool_or(platform in ('toolost_sales', 'toolost_apple')) then 'toolost'
         end as distributor,
-        any_value(platform_title) filter (where platform = 'distrokid') as distrokid_title,
-        any_value(platform_title) filter (where platform = 'toolost_sales') as toolost_title,
-        any_value(isrc_as_written) filter (where platform in ('toolost_sales', 'toolost_apple'))
-            as toolost_isrc_as_written,
-        any_value(platform_title) filter (where platform = 'toolost_apple')
-            as toolost_apple_title,
-        string_agg(distinct if(platform = 'spotify', platform_title, null), ' | ')
-            as spotify_title,
-        arg_max(match_method, method_rank) filter (where platform = 'spotify')
-            as spotify_match_method,
+        min(platform_title) filter (where platform = 'distrokid') as distrokid_title,
+        min(platform_title) filter (where platform = 'toolost_sales') as toolost_title,
+        -- TooLost's own spelling where it differs from the key (`qt-ni9-25-02473`)
+        {{ first_ranked(
+            'isrc_as_written',
+            'isrc_as_written = isrc',
+            where="platform in ('toolost_sales', 'toolost_apple')",
+        ) }} as toolost_isrc_as_written,
+        min(platform_title) filter (where platform = 'toolost_apple') as toolost_apple_title,
+        string_agg(
+            distinct if(platform = 'spotify', platform_title, null),
+            ' | ' order by if(platform = 'spotify', platform_title, null)
+        ) as spotify_title,
+        max(method_rank) filter (where platform = 'spotify') as spotify_method_rank,
         -- the weakest evidence any platform's row was merged on
-        arg_max(match_method, method_rank) as match_method,
+        max(method_rank) as method_rank,
         string_agg(distinct platform, ',' order by platform) as platforms
     from ranked_methods
     group by isrc
+),
+
+isrc_tracks as (
+    select
+        * exclude (spotify_method_rank, method_rank),
+        list_extract({{ method_names }}, spotify_method_rank) as spotify_match_method,
+        list_extract({{ method_names }}, method_rank) as match_method
+    from isrc_tracks_ranked
 ),
 
 unmatched_tracks as (
     select
         track_id,
         null::varchar as isrc,
-        any_value(platform_title) as track_title,
-        any_value(platform_artist) as artist_name,
-        any_value(upc) as upc,
-        any_value(release_title) as release_title,
+        min(platform_title) as track_title,
+        min(platform_artist) as artist_name,
+        min(upc) as upc,
+        min(release_title) as release_title,
         min(release_date) as release_date,
         null::varchar as distributor,
         null::varchar as distrokid_title,
         null::varchar as toolost_title,
         null::varchar as toolost_isrc_as_written,
         null::varchar as toolost_apple_title,
-        any_value(platform_title) filter (where platform = 'spotify') as spotify_title,
-        any_value(match_method) filter (where platform = 'spotify') as spotify_match_method,
+        min(platform_title) filter (where platform = 'spotify') as spotify_title,
+        min(match_method) filter (where platform = 'spotify') as spotify_match_method,
         'unmatched' as match_method,
-        any_value(platform) as platforms
+        string_agg(distinct platform, ',' order by platform) as platforms
     from tracks_matched
     where isrc is null
     group by track_id

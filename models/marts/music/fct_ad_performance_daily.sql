@@ -62,7 +62,9 @@ final as (
         (insights.spend / nullif(insights.clicks, 0))::decimal(18, 8) as cpc,
         insights.clicks / nullif(insights.impressions, 0) as ctr,
         insights.impressions / nullif(insights.reach, 0) as frequency,
-        (1000 * insights.spend / nullif(insights.impressions, 0))::decimal(18, 8) as cpm,
+        -- widened first: DuckDB keeps 1000 * DECIMAL(p, s) at width p
+        (insights.spend::decimal(38, 8) * 1000 / nullif(insights.impressions, 0))::decimal(18, 8)
+            as cpm,
         -- as Meta reported them (ctr already a fraction)
         insights.cpc::decimal(18, 8) as reported_cpc,
         insights.ctr as reported_ctr,

@@ -95,7 +95,9 @@ final as (
         (windows.spend / nullif(windows.clicks, 0))::decimal(18, 8) as cpc,
         windows.clicks / nullif(windows.impressions, 0) as ctr,
         windows.impressions / nullif(windows.reach, 0) as frequency,
-        (1000 * windows.spend / nullif(windows.impressions, 0))::decimal(18, 8) as cpm,
+        -- widened first: DuckDB keeps 1000 * DECIMAL(p, s) at width p
+        (windows.spend::decimal(38, 8) * 1000 / nullif(windows.impressions, 0))::decimal(18, 8)
+            as cpm,
         -- as Meta reported them (ctr already a fraction)
         windows.cpc::decimal(18, 8) as reported_cpc,
         windows.ctr as reported_ctr,

@@ -1,6 +1,6 @@
-{#- Linktree gives clicks per day only for the whole profile (overview timeseries): every row
-    is an account-level row with the sentinel link id `__all_links__`. Per-link clicks are
-    window totals: fct_link_clicks_window. -#}
+{#- Linktree gives clicks per day only for the whole profile (overview timeseries): one row
+    per account and day, no link column. Per-link clicks are window totals:
+    fct_link_clicks_window. -#}
 
 with
 
@@ -19,9 +19,7 @@ overview as (
 final as (
     select
         account,
-        '__all_links__' as link_id,
         report_date,
-        'account' as grain_level,
         total_clicks as clicks,
         unique_clicks,
         total_views as profile_views,

@@ -41,6 +41,15 @@ fx_rates as (
     from {{ ref('fx_rates_monthly') }}
 ),
 
+store_platforms as (
+    select
+        source,
+        store,
+        platform,
+        usage_type
+    from {{ ref('store_platforms') }}
+),
+
 source_rows as (
     -- DistroKid pays what it reports (no fee): gross = net
     select
@@ -117,6 +126,10 @@ select
     monthly.source,
     monthly.sale_month,
     monthly.store,
+    -- the store as one platform across distributors, and what its quantities count
+    -- (`seeds/music/store_platforms.csv`; `unmapped` until the seed lists the store)
+    coalesce(store_platforms.platform, 'unmapped') as platform,
+    coalesce(store_platforms.usage_type, 'unmapped') as usage_type,
     monthly.country_code,
     monthly.track_id,
     monthly.artist_id,
@@ -142,3 +155,7 @@ left join fx_rates
     on
         monthly.sale_month = fx_rates.month
         and monthly.currency = fx_rates.currency
+left join store_platforms
+    on
+        monthly.source = store_platforms.source
+        and monthly.store = store_platforms.store

@@ -1,7 +1,7 @@
-{#- One row per platform, account, video and day. Neither source gives per-video figures
-    per day (TikTok's and YouTube's per-video figures are running totals: see
-    fct_social_video_totals), so every row today is an account-level row carrying the
-    sentinel video id; per-video daily rows would come with `grain_level = 'video'`. -#}
+{#- One row per platform, account and day: every figure is the whole account's (neither
+    source gives per-video figures per day; TikTok's and YouTube's per-video figures are
+    running totals: see fct_social_video_totals). No sentinel or constant column: summing
+    views over accounts and days never double counts. -#}
 
 with
 
@@ -35,9 +35,7 @@ tiktok as (
     select
         'tiktok' as platform,
         account,
-        '__account__' as video_id,
         report_date,
-        'account' as grain_level,
         video_views as views,
         profile_views,
         likes,
@@ -53,9 +51,7 @@ youtube as (
     select
         'youtube' as platform,
         account,
-        '__account__' as video_id,
         report_date,
-        'account' as grain_level,
         views,
         null::bigint as profile_views,
         likes,

@@ -64,6 +64,8 @@ response_windows as (
 ),
 
 toolost_track_totals as (
+    -- one row per track: an answer may write one ISRC two ways (`QT-NI9-25-02473` and
+    -- `QTNI92502473`), both matched to the same track, so their streams are added
     select
         'toolost' as source,
         coalesce(totals.account, '(unknown)') as account,
@@ -74,7 +76,7 @@ toolost_track_totals as (
         coalesce(tracks_matched.track_id, 'unattributed') as track_id,
         coalesce(tracks_matched.artist_id, 'unattributed') as artist_id,
         'ZZ' as country_code,
-        totals.streams,
+        sum(totals.streams)::bigint as streams,
         null::bigint as listeners,
         null::bigint as saves,
         totals._source_file
@@ -85,6 +87,13 @@ toolost_track_totals as (
         on
             tracks_matched.platform = 'toolost_apple'
             and totals.isrc = tracks_matched.platform_track_id
+    group by
+        coalesce(totals.account, '(unknown)'),
+        response_windows.window_start,
+        response_windows.window_end,
+        coalesce(tracks_matched.track_id, 'unattributed'),
+        coalesce(tracks_matched.artist_id, 'unattributed'),
+        totals._source_file
 ),
 
 toolost_country_totals as (

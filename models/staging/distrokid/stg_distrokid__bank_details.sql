@@ -40,6 +40,7 @@ typed as (
         "Date Inserted"::date as inserted_date,
         "Source Type" as source_type,
         "Recoup (USD)"::decimal(18, 8) as recoup_usd,
+        {{ distrokid_exported_at() }} as exported_at,
         _layout,
         {{ lineage_columns() }}
     from all_layouts
@@ -47,10 +48,11 @@ typed as (
 
 latest_export as (
     -- every export repeats its account's whole history: per account keep the rows of the
-    -- newest export only (greatest _landed_at; two exports landed at the same instant:
-    -- greatest _source_file); another account's export never replaces this one's
+    -- newest export only (greatest export time, from DistroKid's file name, so an old
+    -- download landed late never rolls royalties back; ties: greatest _source_file);
+    -- another account's export never replaces this one's
     select * from typed
-    {{ latest_export(partition_by='account', keep='export') }}
+    {{ latest_export(partition_by='account', order_by='exported_at desc', keep='export') }}
 )
 
 select * from latest_export

@@ -29,7 +29,12 @@ typed as (
 ranked as (
     select
         *,
-        {{ export_rank(partition_by=['account', 'adset_id']) }} as export_rank
+        -- newest = the window that ends last (Meta's own date_stop: an old dump landed late
+        -- stays older), then the newest landing (two dumps of the same window)
+        {{ export_rank(
+            partition_by=['account', 'adset_id'],
+            order_by=['date_stop desc', '_landed_at desc'],
+        ) }} as export_rank
     from typed
 ),
 

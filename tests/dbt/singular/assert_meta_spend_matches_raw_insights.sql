@@ -1,6 +1,7 @@
 -- Meta spend in the ad marts equals the insights' spend in the raw zone, recomputed here
 -- from the raw rows (text as the API wrote it) independently of staging:
---   window mart: every ad-set window of each ad set's newest lifetime export is in
+--   window mart: every ad-set window of each ad set's newest lifetime export (the window
+--     that ends last, then the newest landing) is in
 --     fct_ad_performance_window with the same spend, and every mart window is a raw window
 --     with that spend (nothing invented, nothing dropped, nothing repeated per ad);
 --   daily mart: per account, ad and day the newest raw row's spend equals the mart's, both
@@ -12,7 +13,7 @@ with
 
 raw_windows as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,  -- noqa: RF04
+        {{ landing_account() }} as account,  -- noqa: RF04
         adset_id,
         date_start::date as window_start,
         date_stop::date as window_end,
@@ -28,7 +29,7 @@ newest_raw_windows as (
     qualify
         dense_rank() over (
             partition by account, adset_id
-            order by _landed_at desc, _source_file desc
+            order by window_end desc, _landed_at desc, _source_file desc
         ) = 1
 ),
 
@@ -81,7 +82,7 @@ mart_windows_unknown as (
 
 raw_days as (
     select
-        json_extract_string(_landing_metadata, '$.account') as account,  -- noqa: RF04
+        {{ landing_account() }} as account,  -- noqa: RF04
         ad_id,
         date_start::date as insight_date,
         spend::decimal(18, 2) as spend

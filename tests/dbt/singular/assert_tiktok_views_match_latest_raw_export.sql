@@ -10,7 +10,8 @@ raw_rows as (
     select
         coalesce(
             json_extract_string(_landing_metadata, '$.account'),
-            nullif(regexp_extract(_source_file, '_([^_/]+)\.zip$', 1), '')
+            nullif(regexp_extract(_source_file, '_([^_/]+)\.zip$', 1), ''),
+            '{{ default_account() }}'
         ) as account,  -- noqa: RF04
         "Video Views" as video_views,
         _landed_at,
