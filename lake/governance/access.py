@@ -65,7 +65,7 @@ class RoleConnection:
     def arrow(self, sql: str) -> Any:
         """The result as a pyarrow Table (for exports); logged like `query`."""
         try:
-            table = self.con.execute(sql).fetch_arrow_table()
+            table = self.con.execute(sql).to_arrow_table()
         except duckdb.Error as error:
             self._log(sql, None, refused=True, error=str(error).splitlines()[0])
             raise QueryRefusedError(str(error).splitlines()[0]) from error

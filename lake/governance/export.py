@@ -62,7 +62,7 @@ def export(
         if not published.exists():
             raise NotFoundError("nothing is published yet", "run `lake run` first")
         with duckdb.connect(str(published), read_only=True) as con:
-            table = con.execute(query or model_query(con, str(model))).fetch_arrow_table()
+            table = con.execute(query or model_query(con, str(model))).to_arrow_table()
     else:
         with open_role(paths, role, sql=query or model) as role_con:
             table = role_con.arrow(query or model_query(role_con.con, str(model)))

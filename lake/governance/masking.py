@@ -21,7 +21,8 @@ from lake.governance.classification import Masking
 EMAIL_RE = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 CPF_RE = r"\b\d{3}\.?\d{3}\.?\d{3}-?\d{2}\b"
 CARD_RE = r"\b\d(?:[ -]?\d){12,18}\b"
-PHONE_RE = r"(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,3}\)|\b\d{2,3})[ .-]?\d{4,5}[ .-]?\d{4}\b"
+INTL_PHONE_RE = r"\+\d{1,3}[ .-]?\(?\d{2,3}\)?[ .-]?\d{4,5}[ .-]?\d{4}\b"
+PHONE_RE = r"(?:\(\d{2,3}\)|\b\d{2,3})[ .-]?\d{4,5}[ .-]?\d{4}\b"
 HASHED_RE = r"^h:[0-9a-f]{64}$"
 
 
@@ -45,9 +46,11 @@ def macro_sql(salt: str) -> list[str]:
             case when v is null then null
                  else '***' || right({digits}, 4) end""",
         f"""create or replace temp macro lake_mask_text(v) as
-            regexp_replace(regexp_replace(regexp_replace(regexp_replace(v::varchar,
+            regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+                v::varchar,
                 '{EMAIL_RE}', '[email]', 'g'),
                 '{CPF_RE}', '[cpf]', 'g'),
+                '{INTL_PHONE_RE}', '[phone]', 'g'),
                 '{CARD_RE}', '[card]', 'g'),
                 '{PHONE_RE}', '[phone]', 'g')""",
     ]
