@@ -41,10 +41,10 @@ def append(path: Path, record: dict[str, Any]) -> None:
         os.close(fd)
 
 
-def audit(paths: LakePaths, action: str, **details: Any) -> None:
-    append(
-        audit_log(paths), {"at": details.pop("at", None) or now_iso(), "action": action, **details}
-    )
+def audit(paths: LakePaths, event: str, **details: Any) -> None:
+    """One audit record: `event` (e.g. `retention.archive`, `erase.file`) and its details."""
+    at = details.pop("at", None) or now_iso()
+    append(audit_log(paths), {"at": at, "event": event, **details})
 
 
 def read(path: Path) -> list[dict[str, Any]]:
