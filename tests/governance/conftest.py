@@ -64,14 +64,16 @@ class ShopLake:
             raise AssertionError(f"lake {' '.join(args)} -> {result.returncode}\n{result.stderr}")
         return result
 
-    def write_raw(self, dataset: str, columns: list[str], rows: list[tuple[object, ...]]) -> None:
+    def write_raw(
+        self, dataset: str, columns: list[str], rows: list[tuple[object, ...]], part: int = 0
+    ) -> None:
         folder = self.root / "raw" / "_source=shop" / f"_dataset={dataset}" / "_date=2026-11-20"
         folder.mkdir(parents=True, exist_ok=True)
         with duckdb.connect() as con:
             con.execute(f"create table t ({', '.join(f'{c} varchar' for c in columns)})")
             con.executemany(f"insert into t values ({', '.join('?' * len(columns))})", rows)
             con.execute("alter table t add column _sha256 varchar default 'x'")
-            con.execute(f"copy t to '{folder / 'part-0.parquet'}' (format parquet)")
+            con.execute(f"copy t to '{folder / f'part-{part}.parquet'}' (format parquet)")
 
     def seed(self) -> None:
         self.write_raw(
