@@ -150,7 +150,8 @@ def _attach_for(paths: LakePaths) -> scrub.DuckAttach:
 
 def _would_change(path: Path, values: set[str], paths: LakePaths) -> bool:
     """True when the file holds a value (checked on a scratch copy: nothing is changed)."""
-    scratch = paths.tmp / f"erase-probe{''.join(path.suffixes[-2:])}"
+    scratch = paths.tmp / "erase-probe" / path.name
+    scratch.parent.mkdir(parents=True, exist_ok=True)
     scratch.parent.mkdir(parents=True, exist_ok=True)
     scratch.write_bytes(path.read_bytes())
     try:
