@@ -132,17 +132,17 @@ def scan_parquet(path: Path) -> list[Finding]:
 def docs_catalog(site: Path) -> dict[str, object]:
     """The catalog the static docs site embeds (`dbt docs generate --static`)."""
     text = site.read_text(encoding="utf-8")
-    match = re.search(r'"catalog"\s*:\s*', text)
-    start = text.find("{", match.end()) if match else -1
-    if start < 0:
+    match = re.search(r'(?:"catalog"|\bcatalog)\s*:\s*(?=\{\s*"metadata")', text)
+    if match is None:
         return {}
-    return dict(json.JSONDecoder().raw_decode(text[start:])[0])
+    return dict(json.JSONDecoder().raw_decode(text[match.end() :])[0])
 
 
 def scan_docs(site: Path) -> list[Finding]:
     catalog = docs_catalog(site)
     found = []
-    for node_id, node in (catalog.get("nodes") or {}).items():  # type: ignore[union-attr]
+    nodes = {**(catalog.get("nodes") or {}), **(catalog.get("sources") or {})}  # type: ignore[dict-item]
+    for node_id, node in nodes.items():
         for kind, match in kinds_in(json.dumps(node, ensure_ascii=False)):
             found.append(Finding(str(site), str(node_id), "(catalog)", kind, match))
     return found

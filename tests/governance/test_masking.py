@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -9,7 +10,14 @@ import pytest
 
 from lake.governance.classification import ColumnClass, masking_of, unclassified
 from lake.governance.masking import install_macros
-from lake.governance.scan import card_like, cpf_valid, kinds_in, scan_database
+from lake.governance.scan import (
+    card_like,
+    cpf_valid,
+    docs_catalog,
+    kinds_in,
+    scan_database,
+    scan_docs,
+)
 
 
 @pytest.fixture
@@ -102,3 +110,15 @@ def test_the_scanner_names_table_and_column(tmp_path: Path) -> None:
         )
     found = {(f.table, f.column, f.kind) for f in scan_database(db)}
     assert found == {("shop.dim_customer", "email", "email"), ("shop.dim_customer", "note", "cpf")}
+
+
+def test_the_docs_catalog_is_scanned(tmp_path: Path) -> None:
+    site = tmp_path / "index.html"
+    catalog = {
+        "metadata": {},
+        "nodes": {"model.x.dim_customer": {"stats": {"note": {"value": "a@b.com"}}}},
+        "sources": {},
+    }
+    site.write_text(f"<script>n=[{{label:'x',catalog:{json.dumps(catalog)}}}]</script>")
+    assert docs_catalog(site)["nodes"]
+    assert [(f.table, f.kind) for f in scan_docs(site)] == [("model.x.dim_customer", "email")]
