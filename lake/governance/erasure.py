@@ -148,7 +148,7 @@ def _attach_for(paths: LakePaths) -> scrub.DuckAttach:
     return attach
 
 
-def _would_change(path: Path, values: set[str], paths: LakePaths) -> bool:
+def _would_change(path: Path, values: scrub.Subject, paths: LakePaths) -> bool:
     """True when the file holds a value (checked on a scratch copy: nothing is changed)."""
     scratch = paths.tmp / "erase-probe" / path.name
     scratch.parent.mkdir(parents=True, exist_ok=True)
@@ -162,18 +162,19 @@ def _would_change(path: Path, values: set[str], paths: LakePaths) -> bool:
 
 def erase(paths: LakePaths, subject: str, policies: Policies, *, confirm: bool) -> Erasure:
     _kind, key_column, key = parse_subject(subject, policies)
-    values = _values_from_raw(paths, key_column, key)
-    if not values and subject not in suppressed(paths):
+    found = _values_from_raw(paths, key_column, key)
+    values = scrub.Subject(key=key, values=frozenset(found))
+    if not found and subject not in suppressed(paths):
         raise NotFoundError(
             f"no personal data of {subject} in the raw zone", "check the id (case matters)"
         )
-    result = Erasure(subject=subject, values_found=len(values), confirmed=confirm)
+    result = Erasure(subject=subject, values_found=len(found), confirmed=confirm)
     if not confirm:
         result.files = [
-            str(p) for p in _targets(paths) if values and _would_change(p, values, paths)
+            str(p) for p in _targets(paths) if found and _would_change(p, values, paths)
         ]
         return result
-    logs.audit(paths, "erase.request", subject=subject, values=len(values))
+    logs.audit(paths, "erase.request", subject=subject, values=len(found))
     _suppress(paths, subject, key_column, key)
     result.files = _erase_files(paths, values, subject)
     _finish(paths)
@@ -181,7 +182,7 @@ def erase(paths: LakePaths, subject: str, policies: Policies, *, confirm: bool) 
     return result
 
 
-def _erase_files(paths: LakePaths, values: set[str], subject: str) -> list[str]:
+def _erase_files(paths: LakePaths, values: scrub.Subject, subject: str) -> list[str]:
     from lake.warehouse.layout import WarehouseLayout
     from lake.warehouse.publish import current_version, swap_published
 

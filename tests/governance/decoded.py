@@ -25,7 +25,7 @@ def _duckdb_text(con: duckdb.DuckDBPyConnection, alias: str) -> str:
         "select schema_name, table_name from duckdb_tables() where database_name = ?", [alias]
     ).fetchall():
         rows = con.execute(f'select * from "{alias}"."{schema}"."{table}"').fetchall()
-        parts.append(repr(rows))
+        parts += [repr(row) for row in rows]
     return "\n".join(parts)
 
 
@@ -48,21 +48,27 @@ def _decoded(name: str, data: bytes, scratch: Path, opener: Callable[[Path], str
     return data.decode("utf-8", errors="replace")
 
 
-def search(root: Path, values: set[str], paths: LakePaths, scratch: Path) -> list[Hit]:
-    """(file, value) for every value found in any file under `root`."""
+def search(
+    root: Path, values: set[str], paths: LakePaths, scratch: Path, key: str | None = None
+) -> list[Hit]:
+    """(file, value) for every value found in any file under `root`; with `key`, only on
+    lines (text lines, table rows) that also hold the key."""
     scratch.mkdir(parents=True, exist_ok=True)
 
     def opener_for(original: Path) -> Callable[[Path], str]:
         def open_copy(path: Path) -> str:
             if path.suffix == ".parquet":
                 with duckdb.connect() as con:
-                    return repr(con.execute(f"select * from read_parquet('{path}')").fetchall())
+                    rows = con.execute(f"select * from read_parquet('{path}')").fetchall()
+                    return "\n".join(repr(row) for row in rows)
             if path.suffix == ".sqlite":
                 with sqlite3.connect(path) as con:
                     con.execute("vacuum")
+                con.close()
+                with sqlite3.connect(path) as con:
                     text = "\n".join(con.iterdump())
                 con.close()
-                return text + path.read_bytes().decode("utf-8", errors="replace")
+                return text + "\n" + path.read_bytes().decode("utf-8", errors="replace")
             with duckdb.connect() as con:
                 if original.name.startswith("data_engineer"):
                     attach_encrypted(con, paths, path, "probe", read_only=True)
@@ -77,6 +83,8 @@ def search(root: Path, values: set[str], paths: LakePaths, scratch: Path) -> lis
         if not path.is_file() or path.is_relative_to(scratch):
             continue
         text = _decoded(path.name, path.read_bytes(), scratch, opener_for(path))
+        if key is not None:
+            text = "\n".join(line for line in text.splitlines() if key in line)
         folded = text.casefold()
         hits += [(str(path), v) for v in sorted(values) if v.casefold() in folded]
     return hits
