@@ -6,18 +6,24 @@
    rewritten whole (`COPY FROM DATABASE`) so no unmasked value survives in a free block.
 2. `publish_roles(layout, version)`, once the version is published: the other roles'
    databases are copied from the masked version, and every staged role database is renamed
-   into place.
+   into place. Kept and archived versions published before masking existed (a lake upgraded
+   to governance) are masked then too (`_state/governance/masked_versions.json` lists the
+   versions known masked).
 """
 
 from __future__ import annotations
 
+import gzip
+import json
 import logging
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from lake.config import LakePaths
+from lake.fsutil import atomic_write_json, atomic_writer
 from lake.governance import classification, masking, role_dbs
 from lake.governance.erasure import suppressed
 from lake.governance.extensions import base_config
@@ -136,8 +142,100 @@ def publish_roles(
         schemas = (prepared.schemas.get(name) if prepared else None) or list(roles[name].schemas)
         role_dbs.promote(paths, roles[name], path, version, schemas)
         written[name] = str(role_dbs.role_db(paths, name))
+    if prepared is not None:
+        mark_masked(layout, version)
+        mask_older_versions(layout, version)
     return written
 
 
 def compact_config(layout: WarehouseLayout) -> dict[str, str | bool]:
     return base_config(layout.paths)
+
+
+def masked_versions_file(layout: WarehouseLayout) -> Path:
+    return layout.paths.state / "governance" / "masked_versions.json"
+
+
+def _masked_versions(layout: WarehouseLayout) -> set[str]:
+    try:
+        return set(json.loads(masked_versions_file(layout).read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return set()
+
+
+def mark_masked(layout: WarehouseLayout, version: str) -> None:
+    listed = _masked_versions(layout) | {version}
+    atomic_write_json(masked_versions_file(layout), sorted(listed))
+
+
+def mask_older_versions(layout: WarehouseLayout, current: str) -> list[str]:
+    """Versions published before masking existed (kept or archived), masked now with the
+    current manifest's classification, so a lake upgraded to governance holds no unmasked
+    version. Returns the versions masked."""
+    done = []
+    known = _masked_versions(layout)
+    columns = classification.restricted(classification.read_relations(layout))
+    salt = mask_salt(layout.paths)
+    for db in sorted(layout.versions.glob("*.duckdb")):
+        if db.stem not in known:
+            _mask_file(layout, db, columns, salt)
+            done.append(db.stem)
+    for archived in sorted(layout.archive.glob("*.duckdb.gz")):
+        version = archived.name.removesuffix(".duckdb.gz")
+        if version not in known and version not in done:
+            scratch = layout.paths.tmp / f"remask-{version}.duckdb"
+            with gzip.open(archived, "rb") as source, scratch.open("wb") as target:
+                shutil.copyfileobj(source, target, length=1 << 20)
+            _mask_file(layout, scratch, columns, salt)
+            with atomic_writer(archived) as raw, gzip.GzipFile(fileobj=raw, mode="wb") as gz:
+                gz.write(scratch.read_bytes())
+            scratch.unlink()
+            done.append(version)
+    for version in done:
+        mark_masked(layout, version)
+    if current in done:
+        from lake.warehouse.publish import swap_published  # (publish imports this module)
+
+        swap_published(layout, current)
+    return done
+
+
+def _mask_file(
+    layout: WarehouseLayout,
+    db: Path,
+    columns: dict[tuple[str, str], dict[str, classification.Masking]],
+    salt: str,
+) -> None:
+    mode = db.stat().st_mode & 0o777
+    staged = db.with_name(f".{db.name}.remask.tmp")
+    shutil.copyfile(db, staged)
+    staged.chmod(0o644)
+    with duckdb.connect(str(staged)) as con:
+        _materialize_restricted_views(con, columns)
+        masking.mask_database(con, salt, columns)
+    compact(staged, compact_config(layout))
+    staged.chmod(mode)
+    staged.replace(db)
+
+
+def _materialize_restricted_views(
+    con: duckdb.DuckDBPyConnection,
+    columns: dict[tuple[str, str], dict[str, classification.Masking]],
+) -> None:
+    """Old versions published staging as views over raw files: a view holding restricted
+    columns becomes a table (so it can be masked), or is dropped when its files are gone."""
+    views = con.execute(
+        "select schema_name, view_name from duckdb_views() "
+        "where database_name = current_database() and not internal"
+    ).fetchall()
+    for schema, view in views:
+        if (str(schema), str(view)) not in columns:
+            continue
+        relation, staged = f'"{schema}"."{view}"', f'"{schema}"."{view}__masking"'
+        try:
+            con.execute(f"create table {staged} as select * from {relation}")
+        except duckdb.Error:
+            con.execute(f"drop view {relation}")
+            continue
+        con.execute(f"drop view {relation}")
+        con.execute(f'alter table {staged} rename to "{view}"')
