@@ -23,6 +23,7 @@ EXPECTED = {
     "extract", "land", "ingest", "quarantine", "landing", "run", "build", "publish",
     "rollback", "versions", "docs", "status", "contracts", "sandbox",
 }  # fmt: skip
+EXPECTED |= {"query", "workspace", "export", "retention", "erase", "backup", "restore"}
 
 
 def test_every_command_is_registered_once() -> None:
