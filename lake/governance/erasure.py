@@ -26,11 +26,11 @@ import duckdb
 from lake.config import LakePaths
 from lake.contracts import all_datasets
 from lake.errors import NotFoundError, ValidationError
-from lake.fsutil import atomic_write_json
 from lake.governance import logs, role_dbs, scrub
 from lake.governance.backup import known_backups, rewrite_manifest
 from lake.governance.policies import Policies
 from lake.governance.roles import ENCRYPTED_ROLE
+from lake.governance.suppression import suppress, suppressed
 from lake.landing.entry import Entry
 from lake.landing.records import write_record
 
@@ -57,18 +57,6 @@ def parse_subject(subject: str, policies: Policies) -> tuple[str, str, str]:
             f"write KIND:ID, KIND one of {', '.join(sorted(policies.subjects)) or '(none)'}",
         )
     return kind, policies.subjects[kind], key
-
-
-def suppression_file(paths: LakePaths) -> Path:
-    return paths.state / "governance" / "suppressed.json"
-
-
-def suppressed(paths: LakePaths) -> dict[str, dict[str, Any]]:
-    """subject -> {key_column, key, erased_at}."""
-    try:
-        return dict(json.loads(suppression_file(paths).read_text(encoding="utf-8")))
-    except (OSError, ValueError):
-        return {}
 
 
 def _restricted_raw(key_column: str) -> dict[tuple[str, str], list[str]]:
@@ -175,7 +163,7 @@ def erase(paths: LakePaths, subject: str, policies: Policies, *, confirm: bool) 
         ]
         return result
     logs.audit(paths, "erase.request", subject=subject, values=len(found))
-    _suppress(paths, subject, key_column, key)
+    suppress(paths, subject, key_column, key)
     result.files = _erase_files(paths, values, subject)
     _finish(paths)
     logs.audit(paths, "erase.done", subject=subject, files=len(result.files))
@@ -232,12 +220,6 @@ def _update_record(paths: LakePaths, data: Path) -> None:
         }
     )
     write_record(data, fresh, data.parent)
-
-
-def _suppress(paths: LakePaths, subject: str, key_column: str, key: str) -> None:
-    listed = suppressed(paths)
-    listed[subject] = {"key_column": key_column, "key": key, "erased_at": logs.now_iso()}
-    atomic_write_json(suppression_file(paths), listed)
 
 
 def _finish(paths: LakePaths) -> None:

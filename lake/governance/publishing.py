@@ -25,10 +25,10 @@ import duckdb
 from lake.config import LakePaths
 from lake.fsutil import atomic_write_json, atomic_writer
 from lake.governance import classification, masking, role_dbs
-from lake.governance.erasure import suppressed
 from lake.governance.extensions import base_config
 from lake.governance.roles import ENCRYPTED_ROLE, load_roles
 from lake.governance.secrets import mask_salt
+from lake.governance.suppression import suppressed
 from lake.warehouse.layout import WarehouseLayout
 
 log = logging.getLogger("lake.governance")

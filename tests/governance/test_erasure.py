@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from lake.governance import logs
-from lake.governance.erasure import suppressed
+from lake.governance.suppression import suppressed
 from lake.landing.store import SyncLandingStore
 
 from .conftest import CUSTOMERS, ShopLake, make_shop_lake
@@ -106,3 +106,28 @@ def test_an_unknown_subject_is_refused(tmp_path: Path) -> None:
     assert result.returncode == 1 and "no personal data of customer:nobody" in result.stderr
     bad = lake.lake("erase", "--subject", "planet:x", check=False)
     assert bad.returncode == 1 and "KIND:ID" in bad.stderr
+
+
+def test_ingest_redacts_suppressed_subjects_in_new_raw_files(tmp_path: Path) -> None:
+    from lake.governance.suppression import redact_suppressed, suppress
+    from lake.ingest.contract import Column
+
+    paths = make_shop_lake(tmp_path / "lake").paths
+    schema = (
+        Column("customer_id", "Key.", "internal"),
+        Column("email", "E-mail.", "restricted"),
+        Column("city", "City.", "internal"),
+    )
+    fake = type("D", (), {"schema": schema, "columns": ("customer_id", "email", "city")})()
+    raw = tmp_path / "part.parquet"
+    with duckdb.connect() as con:
+        con.execute(
+            f"copy (select * from (values ('c1', 'a@b.com', 'rio'), ('c2', 'c@d.com', 'x')) "
+            f"t(customer_id, email, city)) to '{raw}' (format parquet)"
+        )
+    assert redact_suppressed(paths, fake, raw) == 0
+    suppress(paths, "customer:c2", "customer_id", "c2")
+    assert redact_suppressed(paths, fake, raw) == 1
+    with duckdb.connect() as con:
+        rows = con.execute(f"select * from read_parquet('{raw}') order by 1").fetchall()
+    assert rows == [("c1", "a@b.com", "rio"), ("c2", None, "x")]
