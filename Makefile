@@ -22,7 +22,7 @@ export LAKE_ROOT ?= $(CURDIR)/datalake
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
 
-.PHONY: demo test setup chromium lint e2e pytest sqllint fixtures bench docs clean
+.PHONY: demo test setup chromium postgresql lint e2e pytest sqllint fixtures bench docs clean
 
 ## demo: start the sandbox, then `lake run` against it: extract all eight sources, ingest,
 ## build, test, publish the warehouse and its docs site
@@ -37,7 +37,7 @@ demo: setup
 ## docs site's browser test reads that run's site), sqlfluff
 test: setup lint e2e pytest sqllint
 
-setup: $(VENV)/.installed chromium
+setup: $(VENV)/.installed chromium postgresql
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,16 @@ chromium:
 		echo "installing Debian's chromium"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+# Debian's PostgreSQL for the shop database's tests (tests/support/postgres.py starts a
+# throwaway server) and for pg_dump/psql (`lake extract shop_db --dump`, `lake db restore`);
+# LAKE_PG_BIN may point at another installation's bin folder instead.
+postgresql:
+	@if [ -z "$${LAKE_PG_BIN:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "installing Debian's postgresql"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; \
 	fi
 
 lint: setup

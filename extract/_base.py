@@ -5,7 +5,7 @@ A platform module `extract/<source>.py` defines one module-level `EXTRACTOR`:
 ```python
 EXTRACTOR = Extractor(
     name="mailchimp",                 # = the file name = landing/<source>/ = LAKE_MAILCHIMP_*
-    kind="http",                      # or "browser"
+    kind="http",                      # or "browser", or "database" (extract/shop_db.py)
     version="1.0.0",                  # goes into every landing's metadata
     default_base_url="https://us1.api.mailchimp.com",   # or a function of the Credentials
     requires=("token",),              # checked before the run, with a message naming the vars
@@ -82,7 +82,7 @@ __all__ = [
     "SourceUnavailableError",
 ]
 
-Kind = Literal["http", "browser"]
+Kind = Literal["http", "browser", "database"]
 
 
 @dataclass(frozen=True)

@@ -27,9 +27,12 @@ from rich.console import Console, Group
 from rich.live import Live
 from rich.table import Table
 
+from extract._config import read_environment
 from extract.runner import Runner, RunReport, resolve_extractors
 from lake.cli_options import writable_lake
-from lake.errors import LakeError
+from lake.errors import LakeError, ValidationError
+
+DUMP_FREQUENCIES = ("daily", "weekly", "manual")
 
 # ---------------------------------------------------------------------------- display
 
@@ -129,6 +132,19 @@ def print_report(console: Console, report: RunReport) -> None:
 # ---------------------------------------------------------------------------- command
 
 
+def _dump_env(sources: Sequence[str], dump: bool, frequency: str) -> dict[str, str] | None:
+    """The run's environment with `LAKE_SHOP_DB_DUMP` set by `--dump --frequency`."""
+    if frequency not in DUMP_FREQUENCIES:
+        raise ValidationError(
+            f"--frequency {frequency!r}", f"use one of {', '.join(DUMP_FREQUENCIES)}"
+        )
+    if not dump:
+        return None
+    if "shop_db" not in sources:
+        raise ValidationError("--dump applies to shop_db only", "run: lake extract shop_db --dump")
+    return {**read_environment(), "LAKE_SHOP_DB_DUMP": frequency}
+
+
 def extract_command(
     sources: Annotated[
         list[str] | None, typer.Argument(help="Sources to run (default: all in extract/).")
@@ -147,6 +163,15 @@ def extract_command(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON document on stdout.")
     ] = False,
+    dump: Annotated[
+        bool,
+        typer.Option(
+            "--dump", help="shop_db: also write a full logical dump to db_dumps/<frequency>/."
+        ),
+    ] = False,
+    frequency: Annotated[
+        str, typer.Option(help="shop_db --dump: daily, weekly or manual (the dump's folder).")
+    ] = "manual",
 ) -> None:
     """Fetch new data from the platforms and land it, byte for byte, in the landing zone.
 
@@ -156,10 +181,15 @@ def extract_command(
     console = Console(stderr=True)
     try:
         extractors = resolve_extractors(sources or [])  # unknown sources: refused first
+        env = _dump_env(list(extractors), dump, frequency)
         paths = writable_lake(root)
         board = LiveBoard(console, list(extractors))
         runner = Runner(
-            paths, since=since.date() if since else None, concurrency=concurrency, listener=board
+            paths,
+            env=env,
+            since=since.date() if since else None,
+            concurrency=concurrency,
+            listener=board,
         )
         if not as_json and console.is_terminal:
             with Live(Group(board), console=console, refresh_per_second=4, transient=True):

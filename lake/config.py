@@ -71,6 +71,11 @@ class LakePaths:
         return self.root / "docs"
 
     @property
+    def db_dumps(self) -> Path:
+        """Logical dumps of application databases: `db_dumps/<daily|weekly|manual>/`."""
+        return self.root / "db_dumps"
+
+    @property
     def state(self) -> Path:
         """Bookkeeping that is not data: the landing index, the ingest ledger, locks."""
         return self.root / "_state"

@@ -20,7 +20,7 @@ import duckdb
 
 from lake.config import LakePaths
 from lake.errors import LakeError, NotFoundError
-from lake.governance import extensions, logs, role_dbs
+from lake.governance import logs, role_dbs
 from lake.governance.roles import ENCRYPTED_ROLE, Role, authorize, current_user
 
 
@@ -143,7 +143,7 @@ def open_role(
             f"role {role.name} has no database yet ({db})", "run `lake publish` (or `lake run`)"
         )
     target = str(workspace) if workspace else ":memory:"
-    con = duckdb.connect(target, config=extensions.base_config(paths))
+    con = duckdb.connect(target, config=role_dbs.connection_config())
     try:
         _attach_role(con, paths, role, db, alias="lake" if workspace else "role_db")
         if not workspace:

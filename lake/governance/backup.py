@@ -37,7 +37,6 @@ SKIPPED = (
     "warehouse/lake.duckdb",
     "_state/locks",
     "_state/dbt",
-    "_state/duckdb_extensions",
     "_state/ingest.lock",
 )
 

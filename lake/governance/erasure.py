@@ -34,7 +34,7 @@ from lake.governance.suppression import suppress, suppressed
 from lake.landing.entry import Entry
 from lake.landing.records import write_record
 
-SKIPPED = ("_tmp", "_state/duckdb_extensions", "_state/secrets", "_state/locks")
+SKIPPED = ("_tmp", "_state/secrets", "_state/locks")
 _PERSONAL_NAMES = ("email", "name", "phone")
 
 

@@ -25,7 +25,6 @@ import duckdb
 from lake.config import LakePaths
 from lake.fsutil import atomic_write_json, atomic_writer
 from lake.governance import classification, masking, role_dbs
-from lake.governance.extensions import base_config
 from lake.governance.roles import ENCRYPTED_ROLE, load_roles
 from lake.governance.secrets import mask_salt
 from lake.governance.suppression import suppressed
@@ -149,7 +148,7 @@ def publish_roles(
 
 
 def compact_config(layout: WarehouseLayout) -> dict[str, str | bool]:
-    return base_config(layout.paths)
+    return role_dbs.connection_config()
 
 
 def masked_versions_file(layout: WarehouseLayout) -> Path:

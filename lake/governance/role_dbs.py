@@ -17,12 +17,22 @@ from pathlib import Path
 import duckdb
 
 from lake.config import LakePaths
+from lake.duckdb_extensions import extension_dir, load_extension
 from lake.fsutil import atomic_write_json, fsync_dir
-from lake.governance import extensions
 from lake.governance.roles import ENCRYPTED_ROLE, Role
 from lake.governance.secrets import encryption_key
 
 READ_ONLY_MODE = 0o444
+
+
+def connection_config() -> dict[str, str | bool]:
+    """Settings of every governance connection: extensions only from the project's folder
+    (`lake/duckdb_extensions.py`), never autoloaded or downloaded."""
+    return {
+        "extension_directory": str(extension_dir()),
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
+    }
 
 
 def roles_dir(paths: LakePaths) -> Path:
@@ -50,7 +60,7 @@ def _literal(text: str) -> str:
 def attach_encrypted(
     con: duckdb.DuckDBPyConnection, paths: LakePaths, db: Path, alias: str, *, read_only: bool
 ) -> None:
-    extensions.load(con, "httpfs")
+    load_extension(con, "httpfs")  # DuckDB encryption needs its OpenSSL
     options = f"encryption_key {_literal(encryption_key(paths))}"
     if read_only:
         options += ", read_only"
@@ -119,7 +129,7 @@ def write_masked_db(paths: LakePaths, role: Role, version_db: Path, domains: lis
     roles_dir(paths).mkdir(parents=True, exist_ok=True)
     staged = staged_db(paths, role.name)
     staged.unlink(missing_ok=True)
-    with duckdb.connect(str(staged), config=extensions.base_config(paths)) as con:
+    with duckdb.connect(str(staged), config=connection_config()) as con:
         target = str(con.execute("select current_database()").fetchone()[0])  # type: ignore[index]
         con.execute(f"attach {_literal(str(version_db))} as lake_role_source (read_only)")
         available = [

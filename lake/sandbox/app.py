@@ -23,6 +23,7 @@ from lake.sandbox.context import PlatformContext, SandboxState, default_error
 from lake.sandbox.entities import PLATFORMS
 from lake.sandbox.faults import KINDS, make_fault, query_fault
 from lake.sandbox.login import login_blueprint
+from lake.sandbox.shop.admin import admin_blueprint as shop_db_admin_blueprint
 from lake.sandbox.world import World
 
 STATE_KEY = "lake_sandbox"
@@ -43,6 +44,7 @@ def create_app(
     app.extensions["lake_sandbox_platforms"] = contexts
     _install_hooks(app, state, contexts)
     app.register_blueprint(_admin_blueprint(state))
+    app.register_blueprint(shop_db_admin_blueprint(state))
     app.add_url_rule("/", "landing", lambda: _landing(state, contexts))
     return app
 

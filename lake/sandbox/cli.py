@@ -14,6 +14,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Annotated
 
+import httpx
 import typer
 
 from lake.errors import LakeError
@@ -91,12 +92,14 @@ def serve(
     finally:
         sandbox_state(server.app).stopping.set()
         server.server_close()
+        sandbox_state(server.app).close()
         if ready_file is not None:
             ready_file.unlink(missing_ok=True)
 
 
-def env_lines(url: str, seed: int = 20240601) -> list[str]:
-    """`NAME=value` lines pointing every extractor at the sandbox at `url`."""
+def env_lines(url: str, seed: int = 20240601, shop_db_url: str | None = None) -> list[str]:
+    """`NAME=value` lines pointing every extractor at the sandbox at `url` (and, given its
+    `shop_db_url`, `lake extract shop_db` at the shop's application database)."""
     from lake.sandbox.auth import SandboxConfig, sandbox_otp
     from lake.sandbox.world import World
 
@@ -123,6 +126,8 @@ def env_lines(url: str, seed: int = 20240601) -> list[str]:
             f"{prefix}_ACCOUNTS={','.join(accounts[platform])}",
             f"{prefix}_OTP={sandbox_otp(platform)}",
         ]
+    if shop_db_url:
+        lines.append(f"LAKE_SHOP_DB_URL={shop_db_url}")
     return lines
 
 
@@ -134,8 +139,19 @@ def env(
 ) -> None:
     """Print the environment (dotenv lines, shell-quoted) that points every extractor at a
     running sandbox."""
+    from lake.sandbox.server import AdminClient
+
     prefix = "export " if export else ""
-    for line in env_lines(url, seed):
+    shop_db_url = None
+    try:  # the shop database's file is the running sandbox's: ask it
+        shop_db_url = AdminClient(url.rstrip("/")).shop_db()["url"]
+    except (httpx.HTTPError, ValueError, KeyError) as exc:
+        typer.echo(
+            f"warning: no LAKE_SHOP_DB_URL: the sandbox at {url} did not say where its shop "
+            f"database is ({exc}); start it first (lake sandbox serve)",
+            err=True,
+        )
+    for line in env_lines(url, seed, shop_db_url):
         name, _, value = line.partition("=")
         typer.echo(f"{prefix}{name}={shlex.quote(value)}")
 
@@ -172,7 +188,7 @@ def exec_(
     world = World(seed=seed, today=_parse_today(today), origin=_parse_today(origin))
     with running_sandbox(world) as sandbox:
         env = dict(os.environ)
-        for line in env_lines(sandbox.url, seed):
+        for line in env_lines(sandbox.url, seed, sandbox.shop_db_url):
             name, _, value = line.partition("=")
             env[name] = value
         env["LAKE_EXTRACT_TODAY"] = world.today.isoformat()

@@ -8,7 +8,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from urllib.parse import quote
 
 from flask import Response, g, jsonify, redirect, request
@@ -17,6 +17,9 @@ from markupsafe import escape
 from lake.sandbox.auth import AuthStore, SandboxConfig, Session, session_cookie
 from lake.sandbox.faults import Fault, FaultBoard
 from lake.sandbox.world import World
+
+if TYPE_CHECKING:
+    from lake.sandbox.shop.database import ShopDatabase
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -56,6 +59,7 @@ class SandboxState:
         self.stopping = threading.Event()  # set on shutdown: releases stalled downloads
         self._lock = threading.Lock()
         self._world = world
+        self._shop_db: ShopDatabase | None = None
 
     @property
     def world(self) -> World:
@@ -64,12 +68,36 @@ class SandboxState:
     def advance(self, days: int) -> World:
         with self._lock:
             self._world = self._world.advanced(days)
+            self._write_shop_db()
             return self._world
+
+    @property
+    def shop_db(self) -> ShopDatabase:
+        """The shop's application database (a SQLite file), written on first use and
+        rewritten whenever today moves."""
+        with self._lock:
+            if self._shop_db is None:
+                from lake.sandbox.shop.database import ShopDatabase
+
+                self._shop_db = ShopDatabase()
+                self._write_shop_db()
+            return self._shop_db
+
+    def _write_shop_db(self) -> None:
+        if self._shop_db is not None:
+            self._shop_db.write(self._world.shop)
+
+    def close(self) -> None:
+        """Release what the state holds outside the process (the shop database's files)."""
+        with self._lock:
+            if self._shop_db is not None:
+                self._shop_db.close()
 
     def reset(self) -> None:
         """Back to the world's first today, no faults, no sessions, an empty log."""
         with self._lock:
             self._world = self.initial_world
+            self._write_shop_db()
         self.faults.clear()
         self.auth.reset()
         self.log.clear()

@@ -62,6 +62,14 @@ class AdminClient:
     def state(self) -> dict[str, Any]:
         return self._call("GET", "state")
 
+    def shop_db(self) -> dict[str, Any]:
+        """The shop database: `url` (`sqlite:///...`), `path`, `today`, `refusing`."""
+        return self._call("GET", "shop_db")
+
+    def refuse_shop_db(self, seconds: float) -> None:
+        """The shop database refuses readers for `seconds`."""
+        self._call("POST", "shop_db/refuse", {"seconds": seconds})
+
 
 @dataclass(frozen=True)
 class Sandbox:
@@ -80,6 +88,11 @@ class Sandbox:
     @property
     def world(self) -> World:
         return self.state.world
+
+    @property
+    def shop_db_url(self) -> str:
+        """`LAKE_SHOP_DB_URL` of the shop's application database (written on first use)."""
+        return self.state.shop_db.url
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -131,3 +144,4 @@ def running_sandbox(
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
+        state.close()

@@ -30,7 +30,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from lake.errors import ValidationError
 from lake.sandbox import catalogue, rng
@@ -63,6 +64,9 @@ from lake.sandbox.entities import (
     YouTubeVideo,
     YouTubeVideoDay,
 )
+
+if TYPE_CHECKING:
+    from lake.sandbox.shop.world import ShopWorld
 
 __all__ = ["DEFAULT_SEED", "LABEL", "PLATFORMS", "STORES", "World", "today_from_env"]
 
@@ -194,6 +198,13 @@ class World:
     def last_day(self) -> date:
         """The last day with data: `today - 1`."""
         return self._today - timedelta(days=1)
+
+    @cached_property
+    def shop(self) -> ShopWorld:
+        """The shop's application database (`lake/sandbox/shop/`), same seed, today, origin."""
+        from lake.sandbox.shop.world import ShopWorld
+
+        return ShopWorld(self.seed, self._today, self.origin)
 
     def advanced(self, days: int) -> World:
         """The same world `days` later (final past values unchanged; see late corrections)."""

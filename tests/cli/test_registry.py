@@ -22,6 +22,7 @@ runner = CliRunner()
 EXPECTED = {
     "extract", "land", "ingest", "quarantine", "landing", "run", "build", "publish",
     "rollback", "versions", "docs", "status", "contracts", "sandbox",
+    "db",
 }  # fmt: skip
 EXPECTED |= {"query", "workspace", "export", "retention", "erase", "backup", "restore"}
 
@@ -103,7 +104,10 @@ def test_nothing_in_lake_imports_extract() -> None:
 
 
 def test_no_module_is_over_600_lines() -> None:
-    allowed = {REPO / "lake" / "sandbox" / "world.py"}
+    allowed = {
+        REPO / "lake" / "sandbox" / "world.py",
+        REPO / "lake" / "sandbox" / "shop" / "world.py",
+    }
     long = [
         f"{path.relative_to(REPO)}: {n} lines"
         for folder in ("lake", "extract", "bench", "tests")

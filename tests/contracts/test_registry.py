@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lake.contracts import all_datasets, datasets_for, sources
-from lake.ingest.contract import Csv, Dataset, Hook, Json
+from lake.ingest.contract import Csv, Dataset, Hook, Json, Parquet
 
 from .support import FIXTURES, SANDBOX, as_text, claims, duckdb_rows, invalid_values, sample_files
 
@@ -70,12 +70,26 @@ DOCUMENTED_NAMES = {
     ],
     "youtube": ["Table data (1).csv", "channel_daily_2025-05-27.json"],
     "mailchimp": ["reports_100.json"],
+    # one Parquet per application table and run (extract/shop_db.py)
+    "shop_db": [
+        f"{table}_20261206T170640241476Z.parquet"
+        for table in (
+            "customers",
+            "sellers",
+            "categories",
+            "products",
+            "orders",
+            "order_items",
+            "payments",
+            "reviews",
+        )
+    ],
 }
 
 SAMPLES = [(source, path) for source in sources() for path in sample_files(source)]
 SNAKE = re.compile(r"[a-z][a-z0-9_]*")
 TYPE_SPEC = re.compile(
-    r"bigint|integer|double|boolean|varchar|decimal\(\d+,\d+\)|(date|timestamp):%.+"
+    r"bigint|integer|double|boolean|varchar|decimal\(\d+,\d+\)|(date|timestamp)(:%.+)?"
 )
 
 
@@ -89,6 +103,7 @@ def test_every_source_has_contracts() -> None:
         "linktree",
         "mailchimp",
         "meta_ads",
+        "shop_db",
         "spotify",
         "tiktok",
         "toolost",
@@ -195,7 +210,7 @@ def test_primary_key_is_unique_within_a_file(sample: tuple[str, Path], tmp_path:
 
 def test_every_format_is_one_the_engine_reads() -> None:
     for ds in all_datasets():
-        assert isinstance(ds.format, Csv | Json | Hook), ds.key
+        assert isinstance(ds.format, Csv | Json | Hook | Parquet), ds.key
 
 
 def test_sandbox_folder_holds_only_documented_sources() -> None:

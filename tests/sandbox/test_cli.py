@@ -58,7 +58,7 @@ def test_serve_refuses_a_bad_today() -> None:
 def test_env_points_every_extractor_at_the_sandbox() -> None:
     result = CliRunner().invoke(app, ["sandbox", "env", "--url", "http://127.0.0.1:9999/"])
     assert result.exit_code == 0, result.output
-    lines = dict(line.split("=", 1) for line in result.output.splitlines())
+    lines = dict(line.split("=", 1) for line in result.stdout.splitlines())
     assert len(lines) == 6 * len(PLATFORMS)
     assert lines["LAKE_META_ADS_BASE_URL"] == "http://127.0.0.1:9999/meta_ads"
     assert lines["LAKE_MAILCHIMP_TOKEN"] == "sandbox-mailchimp-token"
@@ -69,4 +69,4 @@ def test_env_points_every_extractor_at_the_sandbox() -> None:
     assert lines["LAKE_TOOLOST_OTP"] == sandbox_otp("toolost")
     assert lines["LAKE_DISTROKID_USERNAME"] == "demo@label.test"
     exported = CliRunner().invoke(app, ["sandbox", "env", "--url", "http://x", "--export"])
-    assert all(line.startswith("export LAKE_") for line in exported.output.splitlines())
+    assert all(line.startswith("export LAKE_") for line in exported.stdout.splitlines())
