@@ -186,6 +186,7 @@ def _erase_files(paths: LakePaths, values: scrub.Subject, subject: str) -> list[
         changed.append(str(path))
         logs.audit(paths, "erase.file", subject=subject, path=str(path))
         _update_record(paths, path)
+        _update_checksum_file(path)
         backups |= {b for b in known_backups(paths) if path.is_relative_to(b)}
     for record in [p for p in _targets(paths) if p.name.endswith(".entry.json")]:
         if scrub.scrub_file(record, values, paths.tmp):
@@ -220,6 +221,15 @@ def _update_record(paths: LakePaths, data: Path) -> None:
         }
     )
     write_record(data, fresh, data.parent)
+
+
+def _update_checksum_file(data: Path) -> None:
+    """A dump's `<name>.sha256` (`sha256sum` format, `lake/db/dumps.py`) follows its file."""
+    from lake.governance.backup import sha256_of
+
+    checksum = data.with_name(data.name + ".sha256")
+    if checksum.exists():
+        checksum.write_text(f"{sha256_of(data)}  {data.name}\n", encoding="utf-8")
 
 
 def _finish(paths: LakePaths) -> None:
