@@ -17,7 +17,8 @@ import json
 import os
 import shutil
 import sqlite3
-from contextlib import ExitStack, suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -96,6 +97,21 @@ def _copy(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
+@contextmanager
+def lake_locks(paths: LakePaths, command: str, wait: float = 0.0) -> Iterator[None]:
+    """The run lock (no build, publish or rollback meanwhile) and the ingest lock (no
+    ingest): what backup, erasure and retention hold while they read or rewrite the lake."""
+    from lake.fsutil import file_lock
+    from lake.warehouse.layout import WarehouseLayout
+    from lake.warehouse.lock import run_lock
+
+    with (
+        run_lock(WarehouseLayout(paths).lock, command=command, wait=wait),
+        file_lock(paths.ingest_lock),
+    ):
+        yield
+
+
 def backup(
     paths: LakePaths,
     *,
@@ -104,11 +120,8 @@ def backup(
     now: datetime | None = None,
     wait: float = 0.0,
 ) -> BackupResult:
-    from lake.fsutil import file_lock  # the ingest lock, as ingest and build take it
     from lake.governance.policies import load_policies
     from lake.governance.retention import backup_actions
-    from lake.warehouse.layout import WarehouseLayout
-    from lake.warehouse.lock import run_lock
 
     if frequency not in FREQUENCIES:
         raise ValidationError(f"unknown frequency {frequency!r}", f"one of {FREQUENCIES}")
@@ -119,10 +132,7 @@ def backup(
         raise ConflictError(f"{target} exists already", "wait a second and run it again")
     staged = dest / f".{target.name}.tmp"
     shutil.rmtree(staged, ignore_errors=True)
-    layout = WarehouseLayout(paths)
-    with ExitStack() as stack:
-        stack.enter_context(run_lock(layout.lock, command="lake backup", wait=wait))
-        stack.enter_context(file_lock(paths.ingest_lock))
+    with lake_locks(paths, "lake backup", wait):
         files = _copy_lake(paths, staged)
         _write_manifest(paths, staged, files, frequency, moment)
     staged.rename(target)

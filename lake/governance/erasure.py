@@ -27,7 +27,7 @@ from lake.config import LakePaths
 from lake.contracts import all_datasets
 from lake.errors import NotFoundError, ValidationError
 from lake.governance import logs, role_dbs, scrub
-from lake.governance.backup import known_backups, rewrite_manifest
+from lake.governance.backup import known_backups, lake_locks, rewrite_manifest
 from lake.governance.policies import Policies
 from lake.governance.roles import ENCRYPTED_ROLE
 from lake.governance.suppression import suppress, suppressed
@@ -163,9 +163,10 @@ def erase(paths: LakePaths, subject: str, policies: Policies, *, confirm: bool) 
         ]
         return result
     logs.audit(paths, "erase.request", subject=subject, values=len(found))
-    suppress(paths, subject, key_column, key)
-    result.files = _erase_files(paths, values, subject)
-    _finish(paths)
+    with lake_locks(paths, "lake erase"):
+        suppress(paths, subject, key_column, key)
+        result.files = _erase_files(paths, values, subject)
+        _finish(paths)
     logs.audit(paths, "erase.done", subject=subject, files=len(result.files))
     return result
 

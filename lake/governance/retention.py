@@ -179,6 +179,13 @@ def backup_actions(
 
 def apply(paths: LakePaths, policies: Policies, now: datetime) -> list[Action]:
     """Carry out `plan(...)`; each action is audited as it completes."""
+    from lake.governance.backup import lake_locks
+
+    with lake_locks(paths, "lake retention --apply"):
+        return _apply(paths, policies, now)
+
+
+def _apply(paths: LakePaths, policies: Policies, now: datetime) -> list[Action]:
     from lake.landing.store import SyncLandingStore
 
     done = plan(paths, policies, now)
