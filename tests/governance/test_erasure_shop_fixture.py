@@ -1,6 +1,7 @@
 """Erasure on the real shop fixture (`/work/shared/fixtures/shop/app_tables/`, 4,044 orders),
 through the real path: the application database (SQLite) -> `lake extract shop_db` (with its
-daily dump) -> `lake ingest` -> `lake build` -> `lake publish` -> `lake backup`. For a
+daily dump) -> `lake ingest` -> `lake build` (the shop_db staging models and a small mart,
+`shop_project/`) -> `lake publish` -> `lake backup`. For a
 customer whose e-mail and phone appear once, afterwards none of their e-mail or phone can be
 found anywhere under the lake root, nor their name beside their key (300 names are shared by
 4,010 customers: the others keep theirs), searched decoded; every published table keeps its
@@ -25,11 +26,17 @@ from .decoded import search
 
 pytestmark = pytest.mark.slow
 LAKE_BIN = Path(sys.executable).with_name("lake")
+PROJECT = Path(__file__).parent / "shop_project"
 
 
 def lake(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LAKE_ROOT": str(root), "DO_NOT_TRACK": "1"}
-    for name in ("LAKE_MASK_SALT", "LAKE_ENCRYPTION_KEY", "LAKE_DBT_PROJECT_DIR"):
+    env = {
+        **os.environ,
+        "LAKE_ROOT": str(root),
+        "DO_NOT_TRACK": "1",
+        "LAKE_DBT_PROJECT_DIR": str(PROJECT),
+    }
+    for name in ("LAKE_MASK_SALT", "LAKE_ENCRYPTION_KEY"):
         env.pop(name, None)
     done = subprocess.run(
         [str(LAKE_BIN), *args], env=env, capture_output=True, text=True, timeout=1500
@@ -82,6 +89,8 @@ def test_erasing_a_real_customer_leaves_no_trace_and_the_same_totals(tmp_path: P
     before = published_totals(root)
     payments = before["staging.stg_shop_db__payments"]
     assert payments[0] == 4452 and 701402.49 in [float(v) for v in payments[1:] if v is not None]
+    mart = before["shop.fct_customer_payments"]
+    assert float(mart[-1]) == 701402.49  # type: ignore[arg-type]
     scratch = tmp_path / "scratch"
     assert {v for _, v in search(root, values, paths, scratch)} == values
     assert search(root, {name}, paths, scratch, key=customer_id)
