@@ -144,12 +144,12 @@ Classification = Literal["public", "internal", "confidential", "restricted"]
 CLASSIFICATIONS: tuple[str, ...] = get_args(Classification)
 
 Retention = Literal["raw_default", "personal_data", "llm_payload"]
-"""How long a dataset's raw files and rows are kept (declared here; not yet enforced by code):
-- `raw_default`: for the life of the lake (raw is immutable; superseded exports stay);
-- `personal_data`: holds `restricted` columns: erasure requests apply to its raw rows, and
-  copies past retention are masked before archiving;
-- `llm_payload`: prompts and responses of LLM agents (the shop domain): kept 90 days, then
-  only their metadata."""
+"""How long a dataset's landing and raw files are kept; `lake retention` applies the policies of
+`lake/governance/retention.toml` (ages from the landing time):
+- `raw_default`: the raw zone's policy (1 year, then compressed into archive/);
+- `personal_data`: the same, and holds `restricted` columns: `lake erase` applies to it;
+- `llm_payload`: prompts and responses of LLM agents (the shop domain): 30 days, unless the
+  landing metadata says `keep_for_training`."""
 
 RETENTION_CLASSES: tuple[str, ...] = get_args(Retention)
 

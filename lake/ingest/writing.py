@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from lake.config import LakePaths
+from lake.governance.suppression import redact_suppressed
 from lake.ingest.checking import all_valid, invalid, source_type_holds
 from lake.ingest.contract import Csv, Dataset, Layout
 from lake.ingest.outcomes import REJECTS_DIR, DatasetOutput, LandingFile, rel, utc_now
@@ -71,6 +72,8 @@ class PartWriter:
         checks = self._checks()
         total = self._count(part) if checks else 0
         rows_raw = self._copy(out, checks, part)
+        if rows_raw:
+            redact_suppressed(self.paths, self.dataset, out)  # subjects erased by `lake erase`
         parse_rejects = self.landed.parse_rejects()
         failing = rows_raw < total
         typed_rejects = self._typed_rejects(checks, parse_rejects) if failing else []

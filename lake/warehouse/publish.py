@@ -28,6 +28,13 @@ import duckdb
 from lake.errors import ConflictError, NotFoundError
 from lake.failpoints import crash_point
 from lake.fsutil import atomic_write_json, atomic_writer, fsync_dir
+from lake.governance.publishing import (
+    Preparation,
+    compact,
+    compact_config,
+    prepare_publication,
+    publish_roles,
+)
 from lake.warehouse.build import read_verdict
 from lake.warehouse.build_state import stamped_version
 from lake.warehouse.layout import WarehouseLayout
@@ -108,7 +115,9 @@ def publish(
     if before_stamp is not None:
         before_stamp(version)
     say(f"stamping version {version}")
-    _stamp(layout, version, verdict, previous, ledger_writer)
+    prepared = _stamp(layout, version, verdict, previous, ledger_writer)
+    say("masking restricted columns")
+    compact(layout.build_db, compact_config(layout))
     crash_point("publish.after-stamp")
     target = layout.version_db(version)
     layout.build_db.replace(target)
@@ -124,6 +133,8 @@ def publish(
     say("writing curated Parquet")
     marts = export_curated(layout, version)
     crash_point("publish.after-curated")
+    say("writing the role databases")
+    publish_roles(layout, version, version_domains(layout, version), prepared)
     archived = prune(layout, keep=keep)
     return PublishResult(version=version, previous=previous, marts=marts, archived=archived)
 
@@ -171,8 +182,9 @@ def _stamp(
     verdict: dict[str, Any],
     previous: str | None,
     ledger_writer: Callable[[duckdb.DuckDBPyConnection], None] | None,
-) -> None:
-    """Record inside the database which version it is; write the ledger; checkpoint."""
+) -> Preparation:
+    """Record inside the database which version it is; write the ledger; mask restricted
+    columns (`lake/governance/publishing.py`); checkpoint."""
     with duckdb.connect(str(layout.build_db)) as con:
         con.execute("create schema if not exists lake_ops")
         con.execute(PUBLICATION_DDL)
@@ -186,7 +198,9 @@ def _stamp(
         )
         if ledger_writer is not None:
             ledger_writer(con)
+        prepared = prepare_publication(layout, con)
         con.execute("checkpoint")
+    return prepared
 
 
 def _manifest(version: str, verdict: dict[str, Any], db: Path) -> dict[str, Any]:
@@ -360,6 +374,7 @@ def rollback(layout: WarehouseLayout, version: str | None = None) -> tuple[str |
     swap_published(layout, chosen)
     crash_point("rollback.after-swap")
     export_curated(layout, chosen)
+    publish_roles(layout, chosen, version_domains(layout, chosen), None)
     return current, chosen
 
 

@@ -24,6 +24,7 @@ EXPECTED = {
     "serve",  # lake/events/cli.py
     "db",
 }  # fmt: skip
+EXPECTED |= {"query", "workspace", "export", "retention", "erase", "backup", "restore"}
 
 
 def test_every_command_is_registered_once() -> None:

@@ -38,7 +38,9 @@ def test_build_and_run_with_json_print_one_document_and_no_progress(tiny: TinyLa
     build = tiny.lake("build", "--json", check=True)
     assert json.loads(build.stdout)["ok"] is True
     assert build.stderr == ""
-    run = tiny.lake("run", "--from", "build", "--no-docs", "--json", check=True)
+    # the secrets set, as in production (an unset one is generated once, with a warning)
+    secrets = {"LAKE_MASK_SALT": "test-salt", "LAKE_ENCRYPTION_KEY": "test-key"}
+    run = tiny.lake("run", "--from", "build", "--no-docs", "--json", check=True, **secrets)
     assert json.loads(run.stdout)["status"] == "ok"
     assert run.stderr == ""
 

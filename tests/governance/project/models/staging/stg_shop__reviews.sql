@@ -1,0 +1,1 @@
+select order_id, message from {{ source('shop', 'reviews') }}
