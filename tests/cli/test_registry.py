@@ -22,9 +22,11 @@ EXPECTED = {
     "extract", "land", "ingest", "quarantine", "landing", "run", "build", "publish",
     "rollback", "versions", "docs", "status", "contracts", "sandbox",
     "serve",  # lake/events/cli.py
-    "db",
+    "db",  # lake/db/cli.py
+    "report",  # lake/reports/cli.py
+    # lake/governance/cli.py
+    "query", "workspace", "export", "retention", "erase", "backup", "restore",
 }  # fmt: skip
-EXPECTED |= {"query", "workspace", "export", "retention", "erase", "backup", "restore"}
 
 
 def test_every_command_is_registered_once() -> None:
