@@ -28,6 +28,7 @@ from typing import Any
 
 import duckdb
 
+from lake.governance.build_base import copy_unmasked_base
 from lake.warehouse.layout import WarehouseLayout
 
 CARRIED_SCHEMAS = ("snapshots", "lake_ops")
@@ -75,7 +76,10 @@ def start_build_db(layout: WarehouseLayout, *, full_refresh: bool) -> bool:
     layout.build_verdict.unlink(missing_ok=True)
     if layout.published.exists() and not full_refresh:
         staged = layout.build_db.with_name(f".{layout.build_db.name}.copy")
-        shutil.copyfile(layout.published, staged)
+        # the unmasked copy of the published version (lake/governance/build_base.py), else
+        # the published file itself
+        if not copy_unmasked_base(layout.paths, stamped_version(layout.published), staged):
+            shutil.copyfile(layout.published, staged)
         staged.chmod(0o644)
         staged.replace(layout.build_db)
         return True
