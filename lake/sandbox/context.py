@@ -233,17 +233,24 @@ class PlatformContext:
     def send_download(self, data: bytes, filename: str, mimetype: str) -> Response:
         """A file download (attachment, exact Content-Length); under the `stall_download`
         fault it sends `after_bytes`, waits `stall` seconds, then drops the connection."""
-        headers = {
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Content-Length": str(len(data)),
-        }
+        return self.send_body(
+            data, mimetype, {"Content-Disposition": f'attachment; filename="{filename}"'}
+        )
+
+    def send_body(
+        self, data: bytes | str, mimetype: str, headers: dict[str, str] | None = None
+    ) -> Response:
+        """A response body with an exact Content-Length (an API page as much as a file), cut
+        short and stalled under the `stall_download` fault like `send_download`."""
+        body = data.encode() if isinstance(data, str) else data
+        headers = {**(headers or {}), "Content-Length": str(len(body))}
         fault = self.take_fault("stall_download")
         if fault is None:
-            return Response(data, mimetype=mimetype, headers=headers)
+            return Response(body, mimetype=mimetype, headers=headers)
         cut = int(fault.param("after_bytes"))
-        cut = len(data) // 2 if cut < 0 else min(cut, max(len(data) - 1, 0))
+        cut = len(body) // 2 if cut < 0 else min(cut, max(len(body) - 1, 0))
         return Response(
-            _stalled(data[:cut], fault.param("stall"), self.state.stopping),
+            _stalled(body[:cut], fault.param("stall"), self.state.stopping),
             mimetype=mimetype,
             headers=headers,
             direct_passthrough=True,

@@ -5,6 +5,7 @@ whose Retry-After is honoured, an expired key failing clearly, an incremental re
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
@@ -12,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import httpx
 import pytest
 
-from extract._http import RetryPolicy
+from extract._http import RetryPolicy, Timeouts
 from extract.payments import EXTRACTOR, RESOURCES
 from extract.runner import Runner, RunReport
 from lake.config import LakePaths
@@ -163,3 +164,22 @@ def test_the_real_gateway_is_the_stripe_clients_own_base_unless_configured() -> 
     assert EXTRACTOR.base_url(real, real.credentials("default")) == "https://api.stripe.com"
     local = SourceConfig.from_env("payments", {"LAKE_PAYMENTS_BASE_URL": "http://h:1/payments/"})
     assert EXTRACTOR.base_url(local, local.credentials("default")) == "http://h:1/payments"
+
+
+def test_a_stalled_page_times_out_and_is_fetched_again(paths, sandbox):
+    """A page cut short and then silent (the `stall_download` fault) hits the read timeout,
+    is retried, and lands whole: the run neither hangs nor lands half a page."""
+    sandbox.admin.set_fault("payments", "stall_download", stall=120)
+    impatient = dataclasses.replace(EXTRACTOR, timeouts=Timeouts(read=2.0))
+    runner = Runner(paths, env=sandbox_env(sandbox), today=TODAY, retry=FAST)
+    with Stopwatch() as watch:
+        report = asyncio.run(runner.run({"payments": impatient}))
+    assert watch.elapsed < 60  # the stall alone would take 120 s
+    assert report.ok, report.sources[0].accounts[0].error
+    first, second = sandbox.admin.requests("payments")[:2]
+    assert first["path"] == second["path"]  # the stalled page, asked for again
+    for item in report.sources[0].accounts[0].files:
+        json.loads((paths.root / item["path"]).read_bytes())  # every landed page is whole
+    start = int(datetime.combine(TODAY - timedelta(days=730), time(), UTC).timestamp())
+    expected = {c.id for c in gateway(sandbox.world).charges if c.created >= start}
+    assert {c["id"] for c in landed(paths, report, "charges")} == expected

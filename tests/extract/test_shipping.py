@@ -4,13 +4,14 @@ landed unchanged, then only the trackers not yet final polled on the next run.""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
 
-from extract._http import RetryPolicy
+from extract._http import RetryPolicy, Timeouts
 from extract.runner import Runner, RunReport
 from extract.shipping import EXTRACTOR, FINAL_STATUSES
 from lake.config import LakePaths
@@ -21,6 +22,7 @@ from lake.sandbox.carrier import Carrier
 from lake.sandbox.cli import env_lines
 from lake.sandbox.server import Sandbox, running_sandbox
 from lake.sandbox.world import World
+from tests.extract.conftest import Stopwatch
 
 TODAY = date(2026, 11, 23)
 FAST = RetryPolicy(attempts=4, base_delay=0.01, max_delay=0.05, max_retry_after=5)
@@ -114,3 +116,20 @@ def test_a_tracker_without_updates_for_the_give_up_days_is_dropped(paths, sandbo
     assert run(paths, sandbox, today=later + timedelta(days=1), **env).ok
     polled = {r["path"].rsplit("/", 1)[1] for r in sandbox.admin.requests("shipping")}
     assert not stale & polled  # never asked for again
+
+
+def test_a_stalled_page_times_out_and_is_fetched_again(paths, sandbox):
+    """A tracker page cut short and then silent hits the read timeout, is retried and lands
+    whole: every tracker is there, and no half page was landed."""
+    sandbox.admin.set_fault("shipping", "stall_download", stall=120)
+    impatient = dataclasses.replace(EXTRACTOR, timeouts=Timeouts(read=2.0))
+    env = dict(line.split("=", 1) for line in env_lines(sandbox.url))
+    env = {k: v for k, v in env.items() if k.startswith("LAKE_SHIPPING_")}
+    runner = Runner(paths, env=env, today=TODAY, retry=FAST)
+    with Stopwatch() as watch:
+        report = asyncio.run(runner.run({"shipping": impatient}))
+    assert watch.elapsed < 60  # the stall alone would take 120 s
+    assert report.ok, report.sources[0].accounts[0].error
+    first, second = sandbox.admin.requests("shipping")[:2]
+    assert first["path"] == second["path"]
+    assert len(trackers_landed(paths, report)) == len(carrier(sandbox.world).trackers)

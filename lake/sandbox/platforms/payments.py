@@ -107,7 +107,7 @@ def blueprint(ctx: PlatformContext) -> Blueprint:
                 "has_more": has_more,
                 "url": f"/v1/{resource}",
             }
-            return Response(json.dumps(body, indent=2), mimetype=_JSON)
+            return ctx.send_body(json.dumps(body, indent=2), _JSON)
 
         view.__name__ = f"list_{resource}"
         return view
@@ -116,7 +116,7 @@ def blueprint(ctx: PlatformContext) -> Blueprint:
         def view(object_id: str) -> Response:
             for found in objects(resource):
                 if found["id"] == object_id:
-                    return Response(json.dumps(found, indent=2), mimetype=_JSON)
+                    return ctx.send_body(json.dumps(found, indent=2), _JSON)
             noun = resource.removesuffix("s")
             return ctx.error(404, "Not Found", f"No such {noun}: '{object_id}'")
 

@@ -103,7 +103,7 @@ def blueprint(ctx: PlatformContext) -> Blueprint:
             "trackers": [model.tracker_json(t) for t in page],
             "has_more": len(found) > size,
         }
-        return Response(json.dumps(body, ensure_ascii=False), mimetype=_JSON)
+        return ctx.send_body(json.dumps(body, ensure_ascii=False), _JSON)
 
     @bp.get("/v2/trackers/<tracker_id>")
     def one_tracker(tracker_id: str) -> Response:
@@ -111,7 +111,7 @@ def blueprint(ctx: PlatformContext) -> Blueprint:
         for tracker in model.trackers:
             if tracker.id == tracker_id:
                 body = json.dumps(model.tracker_json(tracker), ensure_ascii=False)
-                return Response(body, mimetype=_JSON)
+                return ctx.send_body(body, _JSON)
         return ctx.error(
             404, "Not Found", f"The requested resource could not be found: {tracker_id}"
         )
