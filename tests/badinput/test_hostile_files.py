@@ -118,12 +118,10 @@ def test_a_very_long_line_is_rejected_never_lost(lake: Lake) -> None:
 def test_rows_the_reader_loses_quarantine_the_file(lake: Lake, monkeypatch) -> None:
     """The check does not trust the reader: a reader that drops a record silently (as DuckDB
     did with ~31 MiB lines) is caught by the line count of the hash pass."""
-    import lake.ingest.readers_json as readers_json
+    import lake.ingest.parts as parts
 
-    real = readers_json.rejects_from_duckdb
-    monkeypatch.setattr(
-        readers_json, "rejects_from_duckdb", lambda con, table: real(con, table)[1:]
-    )
+    real = parts.rejects_from_duckdb  # the line reader's (NDJSON and log lines)
+    monkeypatch.setattr(parts, "rejects_from_duckdb", lambda con, table: real(con, table)[1:])
     body = '{"id": 1}\n' + '{"id": 2, "x": "' + "y" * 200 + '"}\n' + '{"id": 3}\n'
     lake.land("events.ndjson", body)
     short_lines = replace(EVENTS, format=Ndjson(max_line_size=100))

@@ -64,13 +64,22 @@ def ingest(lake_root: Path) -> None:
     assert "0 quarantined" in outcome.output, outcome.output
 
 
-def build_sources(lake_root: Path, work_dir: Path, *sources: str) -> StagingBuild:
+def build_sources(
+    lake_root: Path, work_dir: Path, *sources: str, without: tuple[str, ...] = ()
+) -> StagingBuild:
     """`dbt build` the given sources (`meta_ads`, or `distrokid.streams_daily` for one
-    table), the staging models downstream of them and all their tests (not the marts)."""
+    table), the staging models downstream of them and all their tests (not the marts).
+    `without`: sources whose models and tests stay out, e.g. LLM calls, whose relationship
+    test to the shop's orders is downstream of the shop database but needs its own model."""
     selectors = [f"source:{source}+" for source in sources]
     # the curated marts downstream need other sources and seeds: staging only
     # (`+`: and every test downstream of them, e.g. a singular test tying a mart to raw)
-    layers = ["--exclude", "path:models/intermediate+", "path:models/marts+"]
+    layers = [
+        "--exclude",
+        "path:models/intermediate+",
+        "path:models/marts+",
+        *(f"source:{source}+" for source in without),
+    ]
     result = run_dbt(
         ["build", "--select", *selectors, *layers], lake_root=lake_root, work_dir=work_dir
     )

@@ -21,6 +21,8 @@ import duckdb
 import pytest
 
 from lake.config import LakePaths
+from lake.governance.role_dbs import attach_encrypted, role_db
+from lake.governance.roles import ENCRYPTED_ROLE
 from lake.warehouse.build import read_verdict
 from lake.warehouse.layout import WarehouseLayout
 from tests.e2e.conftest import SANDBOX_ORIGIN
@@ -107,11 +109,13 @@ def comparable_select(con: duckdb.DuckDBPyConnection, db: str, schema: str, tabl
     return f'select {", ".join(items)} from {db}."{schema}"."{table}"'
 
 
-def differences(published: Path, full: Path) -> dict[str, tuple[int, int, int]]:
-    """Per table: (rows in the incremental version, rows only there, rows only in full)."""
+def differences(paths: LakePaths, full: Path) -> dict[str, tuple[int, int, int]]:
+    """Per table: (rows in the incremental version, rows only there, rows only in full).
+    The published version is read unmasked, from the data_engineer database: `lake.duckdb`
+    is masked, the full-refresh build beside it is not (it is never published here)."""
     found: dict[str, tuple[int, int, int]] = {}
     with duckdb.connect() as con:
-        con.execute(f"attach '{published}' as inc (read_only)")
+        attach_encrypted(con, paths, role_db(paths, ENCRYPTED_ROLE), "inc", read_only=True)
         con.execute(f"attach '{full}' as ful (read_only)")
         tables = con.execute(
             "select schema_name, table_name from duckdb_tables() where database_name = 'inc' "
@@ -168,7 +172,7 @@ def test_an_incremental_run_gives_exactly_what_a_full_refresh_gives(
     verdict = read_verdict(layout)
     assert verdict is not None and verdict["ok"] and not verdict["start"]["incremental"]
 
-    found = differences(layout.published, layout.build_db)
+    found = differences(layout.paths, layout.build_db)
 
     assert found["music.fct_streams_daily"][0] > 10_000
     assert found["staging.stg_spotify__song_timeline"][0] > 10_000
