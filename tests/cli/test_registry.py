@@ -24,6 +24,7 @@ EXPECTED = {
     "serve",  # lake/events/cli.py
     "db",  # lake/db/cli.py
     "report",  # lake/reports/cli.py
+    "dataset",  # lake/datasets/cli.py
     # lake/governance/cli.py
     "query", "workspace", "export", "retention", "erase", "backup", "restore",
 }  # fmt: skip

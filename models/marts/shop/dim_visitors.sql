@@ -43,9 +43,17 @@ visitors as (
         min(event_at) as first_seen_at,
         max(event_at) as last_seen_at
     from (
-        select visitor_id, anonymous_id, event_at from events
+        select
+            visitor_id,
+            anonymous_id,
+            event_at
+        from events
         union all
-        select visitor_id, anonymous_id, event_at from identifies
+        select
+            visitor_id,
+            anonymous_id,
+            event_at
+        from identifies
     ) as calls
     group by visitor_id
 ),

@@ -79,9 +79,9 @@ first_copy as (
         where message_id not in (select published.message_id from {{ this }} as published)
     {%- endif %}
     qualify row_number() over (
-        partition by message_id
-        order by received_at asc, event_type asc
-    ) = 1
+            partition by message_id
+            order by received_at asc, event_type asc
+        ) = 1
 ),
 
 final as (

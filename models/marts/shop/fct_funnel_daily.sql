@@ -36,9 +36,9 @@ completed_orders as (
     inner join sessions on session_events.session_id = sessions.session_id
     where session_events.event_name = 'Order Completed' and session_events.order_id is not null
     qualify row_number() over (
-        partition by session_events.order_id
-        order by session_events.event_at, session_events.message_id
-    ) = 1
+            partition by session_events.order_id
+            order by session_events.event_at, session_events.message_id
+        ) = 1
 ),
 
 sessions_daily as (
@@ -79,11 +79,20 @@ orders_daily as (
 ),
 
 days as (
-    select funnel_date, channel from sessions_daily
+    select
+        funnel_date,
+        channel
+    from sessions_daily
     union
-    select funnel_date, channel from completed_daily
+    select
+        funnel_date,
+        channel
+    from completed_daily
     union
-    select funnel_date, channel from orders_daily
+    select
+        funnel_date,
+        channel
+    from orders_daily
 ),
 
 final as (

@@ -28,7 +28,7 @@ final as (
         model,
         order_id,
         status,
-        status <> 'ok' as is_error,
+        status != 'ok' as is_error,
         error_type,
         error_code,
         latency_ms,

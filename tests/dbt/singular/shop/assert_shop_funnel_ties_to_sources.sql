@@ -9,38 +9,62 @@
 
 with
 
+funnel as (
+    select
+        coalesce(sum(orders_placed), 0) as orders_placed,
+        coalesce(sum(orders_completed_events), 0) as orders_completed_events
+    from {{ ref('fct_funnel_daily') }}
+),
+
+staged_orders as (
+    select count(*) as orders from {{ ref('stg_shop_db__orders') }}
+),
+
+completed_events as (
+    select count(distinct order_id) as orders
+    from {{ ref('fct_events') }}
+    where event_name = 'Order Completed'
+),
+
+usage as (
+    select
+        coalesce(sum(calls), 0) as calls,
+        coalesce(sum(cost_usd), 0) as cost_usd
+    from {{ ref('fct_llm_usage_daily') }}
+),
+
+staged_calls as (
+    select
+        count(*) as calls,
+        coalesce(sum(cost_usd::decimal(38, 8)), 0) as cost_usd
+    from {{ ref('stg_llm_calls__calls') }}
+),
+
 figures as (
     select
         'orders placed' as figure,
-        (select coalesce(sum(orders_placed), 0) from {{ ref('fct_funnel_daily') }})::decimal(38, 8)
-            as in_mart,
-        (select count(*) from {{ ref('stg_shop_db__orders') }})::decimal(38, 8) as in_source
+        funnel.orders_placed::decimal(38, 8) as in_mart,
+        staged_orders.orders::decimal(38, 8) as in_source
+    from funnel, staged_orders
     union all
     select
-        'orders completed by events',
-        (
-            select coalesce(sum(orders_completed_events), 0)
-            from {{ ref('fct_funnel_daily') }}
-        )::decimal(38, 8),
-        (
-            select count(distinct order_id)
-            from {{ ref('fct_events') }}
-            where event_name = 'Order Completed'
-        )::decimal(38, 8)
+        'orders completed by events' as figure,
+        funnel.orders_completed_events::decimal(38, 8) as in_mart,
+        completed_events.orders::decimal(38, 8) as in_source
+    from funnel, completed_events
     union all
     select
-        'LLM calls',
-        (select coalesce(sum(calls), 0) from {{ ref('fct_llm_usage_daily') }})::decimal(38, 8),
-        (select count(*) from {{ ref('stg_llm_calls__calls') }})::decimal(38, 8)
+        'LLM calls' as figure,
+        usage.calls::decimal(38, 8) as in_mart,
+        staged_calls.calls::decimal(38, 8) as in_source
+    from usage, staged_calls
     union all
     select
-        'LLM cost USD',
-        (select coalesce(sum(cost_usd), 0) from {{ ref('fct_llm_usage_daily') }}),
-        (
-            select coalesce(sum(cost_usd::decimal(38, 8)), 0)
-            from {{ ref('stg_llm_calls__calls') }}
-        )
+        'LLM cost USD' as figure,
+        usage.cost_usd as in_mart,
+        staged_calls.cost_usd as in_source
+    from usage, staged_calls
 )
 
 select * from figures
-where in_mart <> in_source
+where in_mart != in_source

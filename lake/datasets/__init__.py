@@ -1,0 +1,1 @@
+"""Datasets exported from the published lake into `$LAKE_ROOT/datasets/` (`lake dataset`)."""
