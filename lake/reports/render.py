@@ -45,6 +45,8 @@ def display(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, Decimal) and abs(value) < 1 and value != round(value, 2):
+        return f"{value:.3g}"  # below a unit, to 3 figures: an LLM call's 0.000167, not 0.00
     if isinstance(value, Decimal):
         return f"{value:,.2f}"
     if isinstance(value, int):
