@@ -15,7 +15,12 @@ from lake.reports.model import Chart, Report, ReportDefinition, Table, number
 from lake.reports.periods import Period, PeriodKind
 
 # Percentiles and distinct orders do not add up over days: the period's come from the calls.
-AGENT_MODELS = """
+ORDER_COST = "coalesce(sum(cost_usd::decimal(38, 8)) filter (where order_id is not null), 0)"
+COST_PER_ORDER_SERVED = (
+    f"({ORDER_COST} / nullif(count(distinct order_id), 0))::decimal(38, 8)"
+    " as cost_per_order_served_usd"
+)
+AGENT_MODELS = f"""
 select
     agent,
     provider,
@@ -30,28 +35,21 @@ select
     round(quantile_cont(latency_ms, 0.5))::bigint as latency_p50_ms,
     round(quantile_cont(latency_ms, 0.95))::bigint as latency_p95_ms,
     count(distinct order_id) as orders_served,
-    (
-        coalesce(sum(cost_usd::decimal(38, 8)) filter (where order_id is not null), 0)
-        / nullif(count(distinct order_id), 0)
-    )::decimal(38, 8) as cost_per_order_served_usd
+    {COST_PER_ORDER_SERVED}
 from shop.fct_llm_calls
 where call_date between ? and ?
 group by all
 order by cost_usd desc, agent, provider, model
 """
 
-AGENTS = """
+AGENTS = f"""
 select
     agent,
     count(*) as calls,
     sum(cost_usd::decimal(38, 8)) as cost_usd,
     count(distinct order_id) as orders_served,
-    coalesce(sum(cost_usd::decimal(38, 8)) filter (where order_id is not null), 0)
-        as order_cost_usd,
-    (
-        coalesce(sum(cost_usd::decimal(38, 8)) filter (where order_id is not null), 0)
-        / nullif(count(distinct order_id), 0)
-    )::decimal(38, 8) as cost_per_order_served_usd
+    {ORDER_COST} as order_cost_usd,
+    {COST_PER_ORDER_SERVED}
 from shop.fct_llm_calls
 where call_date between ? and ?
 group by all

@@ -29,11 +29,15 @@ tracks as (
     {{ new_raw_rows() }}
 ),
 
-pages as (
+{% for call_type, event_name, model in [
+    ('page', 'Page Viewed', 'stg_events__pages'),
+    ('screen', 'Screen Viewed', 'stg_events__screens'),
+] %}
+{{ call_type }}s as (
     select
         message_id,
-        'page' as event_type,
-        'Page Viewed' as event_name,
+        '{{ call_type }}' as event_type,
+        '{{ event_name }}' as event_name,
         anonymous_id,
         user_id,
         event_at,
@@ -42,27 +46,11 @@ pages as (
         properties ->> '$.product_id' as product_id,
         context_library_name,
         _ingested_at
-    from {{ ref('stg_events__pages') }}
+    from {{ ref(model) }}
     {{ new_raw_rows() }}
 ),
 
-screens as (
-    select
-        message_id,
-        'screen' as event_type,
-        'Screen Viewed' as event_name,
-        anonymous_id,
-        user_id,
-        event_at,
-        received_at,
-        null as order_id,
-        properties ->> '$.product_id' as product_id,
-        context_library_name,
-        _ingested_at
-    from {{ ref('stg_events__screens') }}
-    {{ new_raw_rows() }}
-),
-
+{% endfor %}
 unioned as (
     select * from tracks
     union all
