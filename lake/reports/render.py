@@ -74,6 +74,13 @@ def render_html(report: Report, version: str) -> str:
     return template.render(report=report, version=version, rendered_at=rendered_at, cell=_cell)
 
 
+def _csv_value(value: Any) -> Any:
+    """Empty for None; a Decimal in plain notation (0.00000000, never 0E-8)."""
+    if value is None:
+        return ""
+    return format(value, "f") if isinstance(value, Decimal) else value
+
+
 def render_csv(report: Report) -> str:
     """Every table of the report: a `# <title>` line, the header, the rows, a blank line.
     Values exact (money as its full Decimal), dates ISO."""
@@ -85,7 +92,7 @@ def render_csv(report: Report) -> str:
         writer.writerow([f"# {table.title}"])
         writer.writerow(table.columns)
         for row in table.rows:
-            writer.writerow(["" if v is None else v for v in row])
+            writer.writerow([_csv_value(v) for v in row])
     return out.getvalue()
 
 

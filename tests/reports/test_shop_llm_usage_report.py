@@ -128,3 +128,17 @@ def test_llm_usage_report_as_pdf_from_the_command_line(tmp_path: Path) -> None:
     assert path == tmp_path / "reports" / "llm_usage_2026-11_20261130.pdf"
     assert path.read_bytes()[:5] == b"%PDF-"
     assert path.stat().st_size > 10_000
+
+
+def test_llm_usage_report_as_csv_keeps_exact_money(tmp_path: Path) -> None:
+    make_published(tmp_path)
+    rendered = render_report(LakePaths(tmp_path), "llm_usage", "2026-11", ReportFormat.csv)
+    lines = rendered.path.read_text(encoding="utf-8").splitlines()
+    assert lines[:2] == [
+        '"# Cost per order served, per agent"',
+        "agent,calls,cost USD,orders served,cost of calls with an order USD,"
+        "cost per order served USD",
+    ]
+    # exact decimals in plain notation: no 0E-8 for pricing's zero cost of calls with an order
+    assert "pricing,1,0.01005400,0,0.00000000," in lines
+    assert "support,4,0.00060000,2,0.00060000,0.00030000" in lines
