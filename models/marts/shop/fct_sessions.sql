@@ -21,7 +21,9 @@ sessions as (
         visitor_id,
         min(event_at) as started_at,
         max(event_at) as ended_at,
-        arg_min(channel, event_at) filter (where channel != 'unknown') as known_channel,
+        arg_min(channel, (event_at, message_id)) filter (
+            where channel != 'unknown'
+        ) as known_channel,
         count(*) as events,
         count(*) filter (where event_type in ('page', 'screen')) as views,
         bool_or(event_name = 'Products Searched') as reached_products_searched,
