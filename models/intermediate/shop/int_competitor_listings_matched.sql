@@ -31,10 +31,9 @@ latest_observation as (
         scraped_at,
         max(scraped_at) over (partition by site) as site_last_scraped_at
     from scrapes
-    qualify row_number() over (
-        partition by competitor_product_id
-        order by scraped_at desc, _landed_at desc, _source_file desc
-    ) = 1
+    {{ latest_export(
+        partition_by=['competitor_product_id'], order_by=['scraped_at desc', '_landed_at desc']
+    ) }}
 ),
 
 listings as (
@@ -101,27 +100,19 @@ title_scores as (
     inner join shop_titles on title_pairs.product_id = shop_titles.product_id
 ),
 
-best_title as (
-    select
-        competitor_product_id,
-        product_id,
-        title_similarity,
-        count(*) over (
-            partition by competitor_product_id, title_similarity
-        ) as title_candidates
-    from title_scores
-    qualify rank() over (
-        partition by competitor_product_id order by title_similarity desc
-    ) = 1
-),
-
 best_title_per_listing as (
+    -- the best similarity per listing, and how many shop products reach it (a tie: no match)
     select
         competitor_product_id,
-        min(product_id) as product_id,
-        any_value(title_similarity) as title_similarity,
-        any_value(title_candidates) as title_candidates
-    from best_title
+        max(title_similarity) as title_similarity,
+        arg_max(product_id, title_similarity) as product_id,
+        count(*) filter (where title_similarity = max_similarity) as title_candidates
+    from (
+        select
+            *,
+            max(title_similarity) over (partition by competitor_product_id) as max_similarity
+        from title_scores
+    ) as scored
     group by competitor_product_id
 ),
 

@@ -17,7 +17,9 @@ shipped as (
         carrier_name as carrier,
         count(*) as shipped,
         count(*) filter (
-            where status in ('pre_transit', 'in_transit', 'out_for_delivery', 'available_for_pickup')
+            where status in (
+                'pre_transit', 'in_transit', 'out_for_delivery', 'available_for_pickup'
+            )
         ) as shipped_now_in_transit,
         count(*) filter (where status = 'delivered') as shipped_now_delivered,
         count(*) filter (where status = 'return_to_sender') as shipped_now_returned,
@@ -44,9 +46,15 @@ delivered as (
 ),
 
 days as (
-    select fulfilment_date, carrier from shipped
+    select
+        fulfilment_date,
+        carrier
+    from shipped
     union
-    select fulfilment_date, carrier from delivered
+    select
+        fulfilment_date,
+        carrier
+    from delivered
 ),
 
 final as (

@@ -37,8 +37,8 @@ scan_times as (
 reference as (
     select
         coalesce(
-            (select max(scanned_at) from scans),
-            (select max(updated_at) from trackers)
+            (select max(scanned_at) as last_scanned_at from scans),
+            (select max(updated_at) as last_updated_at from trackers)
         ) as as_of_at
 ),
 
@@ -119,9 +119,9 @@ final as (
         case
             when estimated_delivery_date is null then null
             else greatest(
-                date_diff('day', estimated_delivery_date, coalesce(delivered_date, as_of_date)),
-                0
-            )
+                    date_diff('day', estimated_delivery_date, coalesce(delivered_date, as_of_date)),
+                    0
+                )
         end as days_late,
         scans,
         last_tracking_event_at,

@@ -12,26 +12,25 @@ latest_scrape as (
         scraped_at,
         max(scraped_at) over (partition by site) as site_last_scraped_at
     from {{ ref('stg_competitors__products') }}
-    qualify row_number() over (
-        partition by competitor_product_id
-        order by scraped_at desc, _landed_at desc, _source_file desc
-    ) = 1
+    {{ latest_export(
+        partition_by=['competitor_product_id'], order_by=['scraped_at desc', '_landed_at desc']
+    ) }}
 ),
 
 expected as (
     select
-        matched.product_id,
+        listings.product_id,
         min(latest_scrape.price) as lowest_price
-    from {{ ref('int_competitor_listings_matched') }} as matched
+    from {{ ref('int_competitor_listings_matched') }} as listings
     inner join latest_scrape
-        on matched.competitor_product_id = latest_scrape.competitor_product_id
+        on listings.competitor_product_id = latest_scrape.competitor_product_id
     where
-        matched.product_id is not null
+        listings.product_id is not null
         and latest_scrape.in_stock
         and latest_scrape.currency = 'BRL'
         and latest_scrape.scraped_at
         >= latest_scrape.site_last_scraped_at - to_days({{ var('competitor_price_window_days') }})
-    group by matched.product_id
+    group by listings.product_id
 )
 
 select
