@@ -3,7 +3,9 @@
     payments recorded (split across categories by item value; `(no items)` for orders
     without lines), goods sold (items + freight), refunds and disputes from the gateway, and
     net = payments recorded - refunds - disputes. Orders canceled or unavailable are counted
-    apart, with their money in the `voided_*` columns, not in the sales measures. -#}
+    apart, with their money in the `voided_*` columns, not in the sales measures. Order
+    counts add up across categories: an order counts once, in its main category (largest
+    item value). -#}
 
 with
 
@@ -24,9 +26,10 @@ daily as (
         channel,
         category_id,
         currency,
-        count(distinct order_id) filter (where not is_voided) as orders,
-        count(distinct order_id) filter (where order_status = 'canceled') as canceled_orders,
-        count(distinct order_id) filter (where order_status = 'unavailable')
+        -- an order counts once, in its main category (the row taking the remainder)
+        count(*) filter (where is_remainder and not is_voided) as orders,
+        count(*) filter (where is_remainder and order_status = 'canceled') as canceled_orders,
+        count(*) filter (where is_remainder and order_status = 'unavailable')
             as unavailable_orders,
         coalesce(sum(item_lines) filter (where not is_voided), 0) as item_lines,
         coalesce(sum(items_value) filter (where not is_voided), 0)::decimal(18, 2)
