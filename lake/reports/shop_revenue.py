@@ -187,7 +187,7 @@ def revenue(con: duckdb.DuckDBPyConnection, period: Period) -> Report:
                 "net revenue",
                 f"net revenue {before.label}",
                 "change",
-                "payments on canceled / unavailable",
+                "payments canceled/unavail.",
             ),
             channels,
         ),
