@@ -1,13 +1,24 @@
-{#- The orders whose lines `fct_order_items` rebuilds in an incremental run: those whose
-    current version (`stg_shop_db__orders`) was ingested after the newest order version the
-    mart holds (a re-read order brings all its lines again, or none when the application
-    deleted them), and those with a line whose product changed category since it was built
-    (so an incremental run gives what a full refresh gives). Every order in a full build.
-    The pre-hook deletes exactly these orders' lines, the model inserts their current ones. -#}
-{% macro shop_rebuilt_order_ids() -%}
+{#- The orders whose lines `fct_order_items` rebuilds in an incremental run.
+    `shop_reread_order_ids()`: the orders whose current version (`stg_shop_db__orders`) was
+    ingested after the newest order version the mart holds: a re-read order brings all its
+    lines again, or none when the application deleted them, so the pre-hook
+    (`shop_delete_reread_order_lines()`) deletes their lines first. Every order in a full
+    build. The watermark is a literal read before the pre-hook runs, so the pre-hook and the
+    model name the same orders.
+    `shop_rebuilt_order_ids()`: those, and the orders with a line whose product changed
+    category since it was built (read at run time, after the pre-hook, which leaves these
+    lines alone; delete+insert on the key replaces them), so an incremental run gives what
+    a full refresh gives. -#}
+{% macro shop_reread_order_ids() -%}
     select order_id from {{ ref('stg_shop_db__orders') }}
     {% if is_incremental() -%}
         where _ingested_at > {{ incremental_watermark('order_ingested_at') }}
+    {%- endif %}
+{%- endmacro %}
+
+{% macro shop_rebuilt_order_ids() -%}
+    {{ shop_reread_order_ids() }}
+    {% if is_incremental() -%}
         union
         select built.order_id
         from {{ this }} as built
@@ -18,9 +29,9 @@
     {%- endif %}
 {%- endmacro %}
 
-{% macro shop_delete_rebuilt_order_lines() -%}
+{% macro shop_delete_reread_order_lines() -%}
     {%- if is_incremental() -%}
-        delete from {{ this }} where order_id in ({{ shop_rebuilt_order_ids() }})
+        delete from {{ this }} where order_id in ({{ shop_reread_order_ids() }})
     {%- endif -%}
 {%- endmacro %}
 

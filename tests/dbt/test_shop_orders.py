@@ -18,6 +18,7 @@ from tests.shop_db.conftest import (  # noqa: F401  (pytest fixtures)
     ShopPg,
     change_the_shop,
     extract,
+    fixture_rows,
     paths,
     postgres_server,
     shop_pg,
@@ -76,6 +77,7 @@ def test_marts_carry_the_fixture_figures_and_build_incrementally(
         "assert_shop_payments_match_the_application",
         "assert_shop_refunds_match_the_gateway",
         "assert_shop_goods_sold_is_items_plus_freight",
+        "assert_shop_gateway_money_in_the_order_currency",
     } <= names
     assert {
         "int_shop__order_category_amounts__splits_payments_by_item_value",
@@ -145,6 +147,12 @@ def test_marts_carry_the_fixture_figures_and_build_incrementally(
 
     # the shop moves on; the incremental build equals a full refresh
     changes = change_the_shop(shop_pg)
+    # and a product sold long ago moves to another category (its orders are not re-read)
+    moved = fixture_rows("order_items")[-1]["product_id"]
+    shop_pg.sql(
+        "update products set category_id = 'pet_shop', updated_at = '2026-12-01 10:00:00' "
+        f"where product_id = '{moved}'"
+    )
     assert extract(paths, shop_pg.url).ok
     ingest(paths.root)
     second = build(paths.root, tmp_path)
@@ -167,6 +175,9 @@ def test_marts_carry_the_fixture_figures_and_build_incrementally(
         "select count(*) from snapshots.snap_shop_order_status "
         f"where order_id = '{changes['canceled']}'"
     ) == (2,)
+    assert second.query(
+        f"select distinct category_id from shop.fct_order_items where product_id = '{moved}'"
+    ) == [("pet_shop",)]
     incremental = marts_of(second)
     full = build(paths.root, tmp_path, "--full-refresh")
     assert full.problems() == []

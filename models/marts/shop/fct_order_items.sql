@@ -1,14 +1,15 @@
 {#- One row per order line as the application holds it now, with the product's category and
     the order's channel, status and shop day. Incremental like stg_shop_db__order_items: a
     build rebuilds the lines of the orders re-read since the mart's newest order version
-    (and of orders whose products changed category); the pre-hook deletes their lines, so
-    lines the application deleted disappear. A full refresh gives the same rows. -#}
+    (the pre-hook deletes their lines first, so lines the application deleted disappear)
+    and of the orders whose products changed category. A full refresh gives the same rows
+    (macros/shop/shop_orders.sql). -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key=['order_id', 'line_number'],
     on_schema_change='fail',
-    pre_hook="{{ shop_delete_rebuilt_order_lines() }}",
+    pre_hook="{{ shop_delete_reread_order_lines() }}",
 ) }}
 
 with
