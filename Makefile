@@ -71,7 +71,19 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-pytest: setup
+# Segment's browser SDK for the analytics.js test (tests/events/test_analytics_js.py), from
+# the npm registry, pinned; Debian's npm is installed when missing
+ANALYTICS_JS := build/npm/segment-analytics-next-1.84.3.tgz
+$(ANALYTICS_JS):
+	@if ! command -v npm >/dev/null; then \
+		echo "installing Debian's npm"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm >/dev/null; \
+	fi
+	mkdir -p $(@D)
+	cd $(@D) && npm pack --silent @segment/analytics-next@1.84.3 >/dev/null
+
+pytest: setup $(ANALYTICS_JS)
 	LAKE_E2E_ROOT=$(TEST_LAKE) LAKE_DOCS_SITE=$(TEST_LAKE)/docs/index.html \
 		$(BIN)/pytest -n 2 --dist loadgroup
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from lake.config import LakePaths
-from lake.governance.role_dbs import attach_encrypted, role_db
+from lake.governance.role_dbs import attach_encrypted, role_db, role_manifest
 from lake.governance.roles import ENCRYPTED_ROLE, load_roles
 
 SOURCE = "lake_unmasked_base"
@@ -28,6 +28,8 @@ def copy_unmasked_base(paths: LakePaths, version: str | None, target: Path) -> b
     role = load_roles().get(ENCRYPTED_ROLE)
     if version is None or not engineer.exists() or role is None or "*" not in role.schemas:
         return False
+    if role_manifest(paths, ENCRYPTED_ROLE).get("masked"):
+        return False  # a rollback to a version whose unmasked copy was not kept
     target.unlink(missing_ok=True)
     try:
         with duckdb.connect(str(target)) as con:

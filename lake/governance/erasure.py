@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -197,6 +198,49 @@ def _erase_files(paths: LakePaths, values: scrub.Subject, subject: str) -> list[
     if current is not None and layout.version_db(current).exists():
         swap_published(layout, current)
     return changed
+
+
+def erase_later_copies(paths: LakePaths, landed: dict[Path, dict[str, set[str]]]) -> list[str]:
+    """Scrub what a later extract brought back of erased subjects: the landing files whose
+    rows the ingest redacted (`landed`: file -> subject key -> the values removed from their
+    raw rows), and the database dumps written since the first erasure (an extract's `--dump`
+    holds the same rows). Audited like the erasure; the landing index is rebuilt."""
+    subjects: dict[str, set[str]] = {}
+    for found in landed.values():
+        for key, values in found.items():
+            subjects.setdefault(key, set()).update(values)
+    targets = [(path, found) for path, found in landed.items()]
+    targets += [(path, subjects) for path in _dumps_since_erasure(paths)]
+    changed: list[str] = []
+    for path, found in targets:
+        hit = False
+        for key, values in sorted(found.items()):
+            subject = scrub.Subject(key=key, values=frozenset(values))
+            hit |= bool(values) and path.is_file() and scrub.scrub_file(path, subject, paths.tmp)
+        if hit:
+            changed.append(str(path))
+            logs.audit(paths, "erase.later_copy", path=str(path), subjects=len(found))
+            _update_record(paths, path)
+            _update_checksum_file(path)
+    if changed:
+        _finish(paths)
+    return changed
+
+
+def _dumps_since_erasure(paths: LakePaths) -> list[Path]:
+    erased = [datetime.fromisoformat(s["erased_at"]) for s in suppressed(paths).values()]
+    dumps = paths.root / "db_dumps"
+    if not erased or not dumps.is_dir():
+        return []
+    since = min(erased).timestamp()
+    return [  # the extracts' dumps; a lake backup written since holds only scrubbed data
+        path
+        for path in sorted(dumps.rglob("*"))
+        if path.is_file()
+        and not path.name.endswith(".sha256")
+        and not any(part.startswith("lake_backup_") for part in path.parts)
+        and path.stat().st_mtime >= since
+    ]
 
 
 def _holds(changed: list[str], backup: Path) -> bool:

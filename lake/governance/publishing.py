@@ -25,7 +25,7 @@ import duckdb
 from lake.config import LakePaths
 from lake.fsutil import atomic_write_json, atomic_writer
 from lake.governance import classification, masking, role_dbs
-from lake.governance.roles import ENCRYPTED_ROLE, load_roles
+from lake.governance.roles import ENCRYPTED_ROLE, Role, load_roles
 from lake.governance.secrets import mask_salt
 from lake.governance.suppression import suppressed
 from lake.warehouse.layout import WarehouseLayout
@@ -141,10 +141,45 @@ def publish_roles(
         schemas = (prepared.schemas.get(name) if prepared else None) or list(roles[name].schemas)
         role_dbs.promote(paths, roles[name], path, version, schemas)
         written[name] = str(role_dbs.role_db(paths, name))
+    if prepared is None and ENCRYPTED_ROLE in roles:  # a rollback: the engineer's copy too
+        written[ENCRYPTED_ROLE] = str(_engineer_db_of(layout, roles[ENCRYPTED_ROLE], version))
     if prepared is not None:
         mark_masked(layout, version)
         mask_older_versions(layout, version)
+    _prune_engineer_history(layout)
     return written
+
+
+def _engineer_db_of(layout: WarehouseLayout, role: Role, version: str) -> Path:
+    """The data_engineer database of `version`: its unmasked copy kept in `history/`, or, when
+    none was kept (a version published before governance, or restored from archive/ after
+    its copy was pruned), the masked version, said so in its manifest (`masked: true`; a
+    build then starts from the published file, `build_base.py`) and logged."""
+    paths = layout.paths
+    if role_dbs.role_manifest(paths, role.name).get("version") == version:
+        return role_dbs.role_db(paths, role.name)
+    if role_dbs.restore_from_history(paths, role, version):
+        return role_dbs.role_db(paths, role.name)
+    log.warning(
+        "no unmasked copy of version %s is kept: the data_engineer database holds it masked "
+        "until the next publish",
+        version,
+    )
+    with duckdb.connect(config=role_dbs.connection_config()) as con:
+        source = str(layout.version_db(version)).replace("'", "''")
+        con.execute(f"attach '{source}' as lake_rollback_source (read_only)")
+        con.execute("use lake_rollback_source")
+        schemas = role.schemas_of(_schemas(con), [])
+        staged = role_dbs.write_engineer_db(con, paths, role, schemas)
+    role_dbs.promote(paths, role, staged, version, schemas, masked=True)
+    return role_dbs.role_db(paths, role.name)
+
+
+def _prune_engineer_history(layout: WarehouseLayout) -> None:
+    from lake.warehouse.publish import list_versions
+
+    kept = {v.version for v in list_versions(layout) if not v.archived}
+    role_dbs.prune_history(layout.paths, kept)
 
 
 def compact_config(layout: WarehouseLayout) -> dict[str, str | bool]:

@@ -5,6 +5,11 @@ Each holds only the schemas its role may read (tables copied, views re-created o
 `LAKE_ENCRYPTION_KEY`; the others are copied from the masked, published version. Each file is
 written aside (`.<role>.<pid>.tmp`), made read-only and renamed into place, with
 `<role>.json` saying which version and schemas it holds.
+
+The masked roles' databases can be written again from any kept version; the data_engineer's
+cannot (kept versions are masked), so when a publish replaces it, the one it replaces moves
+to `roles/history/data_engineer.<version>.duckdb`, kept as long as its version is kept
+(`lake rollback` puts it back).
 """
 
 from __future__ import annotations
@@ -41,6 +46,11 @@ def roles_dir(paths: LakePaths) -> Path:
 
 def role_db(paths: LakePaths, role: str) -> Path:
     return roles_dir(paths) / f"{role}.duckdb"
+
+
+def history_db(paths: LakePaths, role: str, version: str) -> Path:
+    """The role's database of an earlier published version (data_engineer's only)."""
+    return roles_dir(paths) / "history" / f"{role}.{version}.duckdb"
 
 
 def staged_db(paths: LakePaths, role: str) -> Path:
@@ -146,8 +156,19 @@ def write_masked_db(paths: LakePaths, role: Role, version_db: Path, domains: lis
     return staged
 
 
-def promote(paths: LakePaths, role: Role, staged: Path, version: str, schemas: list[str]) -> None:
-    """Rename a staged role database into place, read-only, with its `<role>.json`."""
+def promote(
+    paths: LakePaths,
+    role: Role,
+    staged: Path,
+    version: str,
+    schemas: list[str],
+    *,
+    masked: bool | None = None,
+) -> None:
+    """Rename a staged role database into place, read-only, with its `<role>.json`; the
+    data_engineer database it replaces goes to `history/` (unless it was masked)."""
+    if role.name == ENCRYPTED_ROLE:
+        _keep_in_history(paths, role.name)
     staged.chmod(READ_ONLY_MODE)
     staged.replace(role_db(paths, role.name))
     fsync_dir(roles_dir(paths))
@@ -157,11 +178,48 @@ def promote(paths: LakePaths, role: Role, staged: Path, version: str, schemas: l
             "role": role.name,
             "version": version,
             "schemas": schemas,
-            "masked": role.masked,
+            "masked": role.masked if masked is None else masked,
             "encrypted": role.name == ENCRYPTED_ROLE,
             "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
         },
     )
+
+
+def _keep_in_history(paths: LakePaths, role: str) -> None:
+    current = role_db(paths, role)
+    manifest = role_manifest(paths, role)
+    version = manifest.get("version")
+    if not current.exists() or not version or manifest.get("masked"):
+        return
+    target = history_db(paths, role, str(version))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    current.replace(target)
+    atomic_write_json(target.with_suffix(".json"), manifest)
+    fsync_dir(target.parent)
+
+
+def restore_from_history(paths: LakePaths, role: Role, version: str) -> bool:
+    """Put the role's database of `version` back in place (False when none was kept)."""
+    kept = history_db(paths, role.name, version)
+    if not kept.exists():
+        return False
+    manifest = json.loads(kept.with_suffix(".json").read_text(encoding="utf-8"))
+    promote(paths, role, kept, version, list(manifest.get("schemas") or []), masked=False)
+    kept.with_suffix(".json").unlink(missing_ok=True)
+    return True
+
+
+def prune_history(paths: LakePaths, kept_versions: set[str]) -> list[Path]:
+    """Drop the history databases of versions no longer kept for rollback."""
+    folder = roles_dir(paths) / "history"
+    dropped = []
+    for db in sorted(folder.glob("*.duckdb")) if folder.exists() else []:
+        version = db.name.removesuffix(".duckdb").partition(".")[2]
+        if version not in kept_versions:
+            db.unlink(missing_ok=True)
+            db.with_suffix(".json").unlink(missing_ok=True)
+            dropped.append(db)
+    return dropped
 
 
 def role_manifest(paths: LakePaths, role: str) -> dict[str, object]:

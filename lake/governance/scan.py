@@ -22,7 +22,14 @@ from lake.config import LakePaths
 from lake.governance.roles import ENCRYPTED_ROLE
 
 EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
-PHONE = r"(\+\d{1,3}[ .-]?\(?\d{2,3}\)?[ .-]?\d{4,5}[ .-]?\d{4}\b|\(\d{2,3}\) ?\d{4,5}-\d{4}\b)"
+# international (+55 11 91234-5678), bracketed area code ((11) 91234-5678), or a national
+# number written with its separators (11 91234-5678, 021.99876.4321, 555-123-4567); bare
+# digit runs are left to the CPF and card checks (order ids and amounts look like them)
+PHONE = (
+    r"(\+\d{1,3}[ .-]?\(?\d{2,3}\)?[ .-]?\d{4,5}[ .-]?\d{4}\b"
+    r"|\(\d{2,3}\) ?\d{4,5}-\d{4}\b"
+    r"|\b\d{2,3}[ .-]\d{3,5}[ .-]\d{4}\b)"
+)
 CARD = r"\b\d{4}([ -]?\d{4}){2}[ -]?\d{1,7}\b"
 CPF = r"\b\d{3}\.\d{3}\.\d{3}-\d{2}\b|\b\d{11}\b"
 PATTERNS = {"email": EMAIL, "phone": PHONE, "card": CARD, "cpf": CPF}

@@ -83,6 +83,8 @@ class Ingestor:
         self.ledger_path = paths.state / "ingest_ledger.sqlite"
         self.lock_path = paths.ingest_lock
         self._db: duckdb.DuckDBPyConnection | None = None
+        self._erased: dict[Path, dict[str, set[str]]] = {}
+        """Landing files that brought back personal values of erased subjects."""
 
     # ------------------------------------------------------------------ the batch
 
@@ -102,11 +104,17 @@ class Ingestor:
                     f"(pid {self._lock_owner()})",
                     "wait for it to finish, then run `lake ingest` again",
                 )
+            self._erased = {}
             ledger = Ledger(self.ledger_path)
             try:
-                return self._run_locked(ledger, files, retry or set(), progress)
+                summary = self._run_locked(ledger, files, retry or set(), progress)
             finally:
                 ledger.close()
+            if self._erased:  # after the commit: the ledger knows these files by their path
+                from lake.governance.erasure import erase_later_copies
+
+                erase_later_copies(self.paths, self._erased)
+            return summary
 
     def _lock_owner(self) -> str:
         try:
@@ -323,6 +331,9 @@ class Ingestor:
             writer = PartWriter(con, self.paths, landing_file, dataset, layout, landed, batch_id)
             output, staged = writer.write(part, suffix, scratch)
             reconcile(part, dataset, output)
+            for key, values in writer.erased_values.items():
+                found = self._erased.setdefault(landing_file.path, {})
+                found.setdefault(key, set()).update(values)
             return output, staged
         finally:
             con.close()

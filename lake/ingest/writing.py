@@ -56,6 +56,8 @@ class PartWriter:
         self.landed = landed
         self.batch_id = batch_id
         self.ingested_at = utc_now().replace(tzinfo=None)
+        self.erased_values: dict[str, set[str]] = {}
+        """Per erased subject's key, the personal values this file brought back."""
 
     def write(
         self, part: Part, suffix: str, scratch: Path
@@ -72,8 +74,9 @@ class PartWriter:
         checks = self._checks()
         total = self._count(part) if checks else 0
         rows_raw = self._copy(out, checks, part)
-        if rows_raw:
-            redact_suppressed(self.paths, self.dataset, out)  # subjects erased by `lake erase`
+        if rows_raw:  # subjects erased by `lake erase`
+            for key, values in redact_suppressed(self.paths, self.dataset, out).values.items():
+                self.erased_values.setdefault(key, set()).update(values)
         parse_rejects = self.landed.parse_rejects()
         failing = rows_raw < total
         typed_rejects = self._typed_rejects(checks, parse_rejects) if failing else []

@@ -14,11 +14,16 @@ from lake.reports.model import ReportDefinition
 from lake.reports.music import REPORTS as MUSIC_REPORTS
 from lake.reports.periods import Period, latest_complete, parse_period
 from lake.reports.render import ReportFormat, write_report
+from lake.reports.shop_fulfilment import REPORTS as SHOP_FULFILMENT_REPORTS
 from lake.reports.shop_revenue import REPORTS as SHOP_REVENUE_REPORTS
 from lake.warehouse.layout import WarehouseLayout
 from lake.warehouse.publish import current_version
 
-REPORTS: dict[str, ReportDefinition] = {**MUSIC_REPORTS, **SHOP_REVENUE_REPORTS}
+REPORTS: dict[str, ReportDefinition] = {
+    **MUSIC_REPORTS,
+    **SHOP_FULFILMENT_REPORTS,
+    **SHOP_REVENUE_REPORTS,
+}
 
 
 class NoPublishedLakeError(NotFoundError):

@@ -53,6 +53,10 @@ Progress = Callable[[str], None]
 T = TypeVar("T")
 
 
+EMPTY = "empty"
+"""Freshness status of a source table with no rows: no data landed for it yet."""
+
+
 @dataclass
 class SourceFreshness:
     source: str
@@ -296,18 +300,29 @@ def freshness_outcomes(result: Any) -> list[SourceFreshness]:
         criteria = getattr(item, "criteria", None) or getattr(node, "freshness", None)
         age = getattr(item, "age", None)
         max_loaded = getattr(item, "max_loaded_at", None)
+        # a dataset nothing was ever ingested into reads as year 1 (dbt's "no rows"): it is
+        # empty (a source this lake does not have, or not yet), not stale
+        empty = max_loaded is None or max_loaded.year == 1
         items.append(
             SourceFreshness(
                 source=node.source_name,
                 table=node.name,
-                status=str(item.status),
-                max_loaded_at=max_loaded.isoformat() if max_loaded else "",
-                age_hours=round(age / 3600, 1) if age is not None else None,
+                status=EMPTY if empty else str(item.status),
+                max_loaded_at="" if empty else max_loaded.isoformat(),
+                age_hours=None if empty or age is None else round(age / 3600, 1),
                 warn_after=_threshold(getattr(criteria, "warn_after", None)),
                 error_after=_threshold(getattr(criteria, "error_after", None)),
             )
         )
     return sorted(items, key=lambda f: (f.source, f.table))
+
+
+def empty_sources(freshness: list[SourceFreshness]) -> list[str]:
+    """Sources none of whose tables holds a row: the lake does not have them (a label
+    without a shop, a shop without music) or they have not landed yet. Their staging
+    models and marts are built empty; that is not a failure."""
+    sources = {f.source for f in freshness}
+    return sorted(s for s in sources if all(f.status == EMPTY for f in freshness if f.source == s))
 
 
 def _threshold(value: Any) -> str:

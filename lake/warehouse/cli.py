@@ -162,9 +162,11 @@ def _stage_text(stage: Stage) -> str:
     if stage.name == "build":
         tests = detail.get("tests", {})
         models = detail.get("models", {})
+        empty = detail.get("empty_sources") or []
         return (
             f"{models.get('built', 0)} built, tests {tests.get('passed', 0)} passed / "
             f"{tests.get('warned', 0)} warned / {tests.get('failed', 0)} failed"
+            + (f"; empty (no data landed): {', '.join(empty)}" if empty else "")
             + (f"; {detail['error']}" if detail.get("error") else "")
         )
     if stage.name == "publish":

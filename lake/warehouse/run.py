@@ -23,7 +23,7 @@ from lake.ingest.engine import Ingestor
 from lake.ingest.landed import landing_files
 from lake.landing import SyncLandingStore
 from lake.stages import extract_stage
-from lake.warehouse.build import BuildResult, run_build
+from lake.warehouse.build import BuildResult, empty_sources, run_build
 from lake.warehouse.docs import generate_docs
 from lake.warehouse.layout import WarehouseLayout
 from lake.warehouse.ledger import (
@@ -188,6 +188,7 @@ class Pipeline:
         self.record.failing_tests = [node.to_dict() for node in result.failed_nodes]
         self.record.stale_sources = [f.to_dict() for f in result.freshness if f.status in STALE]
         stage.detail.update(
+            empty_sources=empty_sources(result.freshness),
             timings={k: round(v, 3) for k, v in result.timings.items()},
             models=result.model_counts(),
             tests=result.test_counts(),

@@ -125,9 +125,10 @@ def test_ingest_redacts_suppressed_subjects_in_new_raw_files(tmp_path: Path) -> 
             f"copy (select * from (values ('c1', 'a@b.com', 'rio'), ('c2', 'c@d.com', 'x')) "
             f"t(customer_id, email, city)) to '{raw}' (format parquet)"
         )
-    assert redact_suppressed(paths, fake, raw) == 0
+    assert redact_suppressed(paths, fake, raw).rows == 0
     suppress(paths, "customer:c2", "customer_id", "c2")
-    assert redact_suppressed(paths, fake, raw) == 1
+    redaction = redact_suppressed(paths, fake, raw)
+    assert (redaction.rows, redaction.values) == (1, {"c2": {"c@d.com"}})
     with duckdb.connect() as con:
         rows = con.execute(f"select * from read_parquet('{raw}') order by 1").fetchall()
     assert rows == [("c1", "a@b.com", "rio"), ("c2", None, "x")]

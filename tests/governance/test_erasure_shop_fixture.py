@@ -20,6 +20,9 @@ import duckdb
 import pytest
 
 from lake.config import LakePaths
+from lake.governance import logs
+from lake.governance.backup import sha256_of
+from lake.landing.store import SyncLandingStore
 from lake.sandbox.shop.database import load_sqlite
 from tests.shop_db.conftest import FIXTURE, extract, fixture_tables
 
@@ -128,3 +131,25 @@ def test_erasing_a_real_customer_leaves_no_trace_and_the_same_totals(tmp_path: P
         ).fetchall()
     app_db.close()
     assert rows == [("[erased]", "[erased]")]  # the dump was scrubbed, and still verifies
+
+    # the application still holds the customer, who then changes city: the next extract
+    # (with its dump) reads the row again; the ingest keeps it out of raw, then scrubs the
+    # landing file and the dump that extract wrote; the landing records follow
+    with sqlite3.connect(app) as app_db:
+        app_db.execute(
+            "update customers set city = 'curitiba', updated_at = '2030-01-01 00:00:00' "
+            "where customer_id = ?",
+            [customer_id],
+        )
+    app_db.close()
+    later = extract(paths, f"sqlite:///{app}", dump="daily")
+    assert later.ok and later.sources[0].accounts[0].files
+    assert {v for _, v in search(root, values, paths, scratch)} == values  # back in landing
+    lake(root, "ingest")
+    assert search(root, values, paths, scratch) == []
+    assert search(root, {name}, paths, scratch, key=customer_id) == []
+    events = [r["event"] for r in logs.read(logs.audit_log(paths))]
+    assert events.count("erase.later_copy") >= 2  # the landing file and the dump
+    with SyncLandingStore(paths) as store:  # every record names its file's bytes
+        entries = store.all_versions()
+    assert entries and all(sha256_of(root / e.path) == e.sha256 for e in entries)

@@ -55,6 +55,7 @@ def test_partial_masks_keep_a_hint(con) -> None:
         ("mail me: ana.souza@example.com!", "mail me: [email]!"),
         ("call +55 11 91234-5678 today", "call [phone] today"),
         ("or (11) 91234-5678", "or [phone]"),
+        ("or 11 91234-5678, 021.99876.4321 or 555-123-4567", "or [phone], [phone] or [phone]"),
         ("card 4111 1111 1111 1111 twice", "card [card] twice"),
         ("card 4111111111111111", "card [card]"),
         ("cpf 529.982.247-25.", "cpf [cpf]."),
@@ -98,6 +99,21 @@ def test_check_digits() -> None:
     assert cpf_valid("52998224725") and not cpf_valid("52998224726")
     assert not cpf_valid("11111111111")
     assert [k for k, _ in kinds_in("x ana@b.com +55 11 91234-5678 y")] == ["email", "phone"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["11 91234-5678", "(11) 91234-5678", "021.99876.4321", "555-123-4567", "+55 21 998764321"],
+)
+def test_the_scanner_finds_phones_in_national_formats(text: str) -> None:
+    assert [k for k, _ in kinds_in(f"call {text} today")] == ["phone"]
+
+
+@pytest.mark.parametrize(
+    "text", ["2018-05-01 12:30:00", "order 12345678", "v1.2.3", "192.168.1.1", "1 234.56 BRL"]
+)
+def test_the_scanner_leaves_dates_ids_and_amounts(text: str) -> None:
+    assert list(kinds_in(text)) == []
 
 
 def test_the_scanner_names_table_and_column(tmp_path: Path) -> None:

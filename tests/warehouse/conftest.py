@@ -54,10 +54,11 @@ class TinyLake:
         loaded = (loaded or datetime.now(UTC)).replace(tzinfo=None)
         with duckdb.connect() as con:
             con.execute("create table plays (track varchar, plays varchar, _ingested_at timestamp)")
-            con.executemany(
-                "insert into plays values (?, ?, ?)",
-                [[t, None if p is None else str(p), loaded] for t, p in rows],
-            )
+            if rows:
+                con.executemany(
+                    "insert into plays values (?, ?, ?)",
+                    [[t, None if p is None else str(p), loaded] for t, p in rows],
+                )
             con.execute(f"copy plays to '{target}' (format parquet)")
 
     def env(self, **extra: str) -> dict[str, str]:

@@ -89,6 +89,21 @@ def test_a_failing_run_keeps_the_published_version_and_says_what_to_do(tiny: Tin
     assert report["quarantine"] == [] and report["running"] is None
 
 
+def test_a_source_with_no_rows_is_reported_empty_not_stale(tiny: TinyLake) -> None:
+    """A lake without one of the sources (a label with no shop): its tables are built empty,
+    and the run says the source is empty; it is not a stale source to fix."""
+    tiny.write_plays([])
+    record = run_json(tiny, 0, "--no-docs")
+
+    assert record["status"] == "ok" and record["rows"]["fct_plays"] == 0
+    assert record["stages"][0]["detail"]["empty_sources"] == ["demo"]
+    assert record["stale_sources"] == [] and record["next_actions"] == []
+    status = json.loads(tiny.lake("status", "--json").stdout)
+    assert [(f["source"], f["status"], f["max_loaded_at"]) for f in status["freshness"]] == [
+        ("demo", "empty", "")
+    ]
+
+
 def test_the_next_publish_carries_failed_runs_into_the_ledger(tiny: TinyLake) -> None:
     tiny.write_plays([(None, 1)])
     failed = run_json(tiny, 1, "--no-docs")
