@@ -25,7 +25,9 @@
         left join {{ ref('stg_shop_db__products') }} as products
             on built.product_id = products.product_id
         where built.category_id
-            is distinct from coalesce(products.category_id, '{{ shop_no_category() }}')
+            is distinct from coalesce(
+                nullif(products.category_id, ''), '{{ shop_no_category() }}'
+            )
     {%- endif %}
 {%- endmacro %}
 

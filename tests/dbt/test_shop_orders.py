@@ -37,6 +37,7 @@ SELECT = [
     "build",
     "--select",
     *(f"+{mart}" for mart in MARTS),
+    "+dim_product",  # the lines' products (shop-products' dimension)
     "snap_shop_order_status",
     "snap_shop_customer_segments",
     # only the tests whose every parent is built here (not the staging ones reaching the

@@ -57,7 +57,7 @@ final as (
         orders.customer_id,
         lines.product_id,
         lines.seller_id,
-        coalesce(products.category_id, '{{ shop_no_category() }}') as category_id,
+        coalesce(nullif(products.category_id, ''), '{{ shop_no_category() }}') as category_id,
         orders.order_status,
         orders.channel,
         orders.currency,
