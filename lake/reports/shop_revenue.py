@@ -12,7 +12,7 @@ from decimal import Decimal
 import duckdb
 
 from lake.reports.charts import Series, line_chart, stacked_bar_chart
-from lake.reports.model import Chart, Report, ReportDefinition, Table, number
+from lake.reports.model import Chart, Report, ReportDefinition, Table, number, percent_change
 from lake.reports.periods import Period, PeriodKind
 
 TOP_CATEGORIES = 15
@@ -131,12 +131,6 @@ def _measures_per_day(period: Period, daily: list[tuple], currency: str | None) 
     return line_chart(title, series, period.start, period.end, currency or "")
 
 
-def _change(current: object, previous: object) -> str:
-    if previous in (None, 0) or current is None:
-        return ""
-    return f"{(number(current) - number(previous)) / abs(number(previous)):+.1%}"
-
-
 def revenue(con: duckdb.DuckDBPyConnection, period: Period) -> Report:
     before = period.previous()
     daily = _rows(con, DAILY, period.start, period.end)
@@ -153,7 +147,7 @@ def revenue(con: duckdb.DuckDBPyConnection, period: Period) -> Report:
                 orders.get((channel, cur), 0),
                 *measures,
                 net_before,
-                _change(net, net_before),
+                percent_change(net, net_before),
                 voided,
             )
         )
