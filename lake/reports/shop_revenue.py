@@ -179,7 +179,7 @@ def revenue(con: duckdb.DuckDBPyConnection, period: Period) -> Report:
                 "refunds",
                 "disputes",
                 "net revenue",
-                f"net revenue {before.label}",
+                f"net {before.label}",
                 "change",
                 "payments canceled/unavail.",
             ),
