@@ -58,3 +58,11 @@ def number(value: Any) -> float:
     if value is None:
         return 0.0
     return float(value) if isinstance(value, Decimal | int | float) else 0.0
+
+
+def percent_change(current: object, previous: object) -> str:
+    """`+12.5%`: the change from `previous` to `current` (against its size, so a negative
+    previous figure still gives the direction); empty without a previous figure."""
+    if previous in (None, 0) or current is None:
+        return ""
+    return f"{(number(current) - number(previous)) / abs(number(previous)):+.1%}"

@@ -10,7 +10,7 @@ from datetime import date
 import duckdb
 
 from lake.reports.charts import Point, Series, line_chart, scatter_chart, stacked_bar_chart
-from lake.reports.model import Chart, Report, ReportDefinition, Table, number
+from lake.reports.model import Chart, Report, ReportDefinition, Table, number, percent_change
 from lake.reports.periods import Period, PeriodKind, containing
 
 TOP_SERIES = 8
@@ -85,12 +85,6 @@ def _series(rows: list[tuple]) -> list[Series]:
     return [Series(name, values) for name, values in ranked[:TOP_SERIES]]
 
 
-def _change(current: object, previous: object) -> str:
-    if previous in (None, 0) or current is None:
-        return ""
-    return f"{(number(current) - number(previous)) / number(previous):+.1%}"
-
-
 def weekly_streams(con: duckdb.DuckDBPyConnection, period: Period) -> Report:
     before = period.previous()
     window = (before.start, period.end)
@@ -156,7 +150,7 @@ def weekly_streams(con: duckdb.DuckDBPyConnection, period: Period) -> Report:
             "tracks",
             "Streams per track and platform",
             ("track", "artist", "platform", "streams", f"streams {before.label}", "change"),
-            [(t, a, p, s, prev, _change(s, prev)) for t, a, p, s, prev in tracks],
+            [(t, a, p, s, prev, percent_change(s, prev)) for t, a, p, s, prev in tracks],
         ),
         Table(
             "platforms",

@@ -16,6 +16,7 @@ from lake.reports.periods import Period, latest_complete, parse_period
 from lake.reports.render import ReportFormat, write_report
 from lake.reports.shop_fulfilment import REPORTS as SHOP_FULFILMENT_REPORTS
 from lake.reports.shop_llm_usage import REPORTS as SHOP_LLM_USAGE_REPORTS
+from lake.reports.shop_revenue import REPORTS as SHOP_REVENUE_REPORTS
 from lake.warehouse.layout import WarehouseLayout
 from lake.warehouse.publish import current_version
 
@@ -23,6 +24,7 @@ REPORTS: dict[str, ReportDefinition] = {
     **MUSIC_REPORTS,
     **SHOP_FULFILMENT_REPORTS,
     **SHOP_LLM_USAGE_REPORTS,
+    **SHOP_REVENUE_REPORTS,
 }
 
 
