@@ -7,6 +7,7 @@ marts with figures computed here from the files."""
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -123,20 +124,65 @@ def test_an_old_meta_dump_landed_late_does_not_roll_spend_back(tmp_path: Path) -
     assert stops == [newest_stop]
 
 
-def test_days_only_an_older_meta_window_covered_are_reported(tmp_path: Path) -> None:
+def _first_ads() -> dict[str, str]:
+    """adset_id -> the first of its ads in the fixture's `ads.json`."""
+    ads: dict[str, str] = {}
+    for ad in json.loads((META / "ads.json").read_text()):
+        ads.setdefault(ad["adset_id"], ad["id"])
+    return ads
+
+
+def _daily(records: list[dict], first: str, last: str, spend: str) -> list[dict]:
+    """Daily ad-level rows (`ad_insights_daily`) for every ad set of `records`, its first
+    ad, every day from `first` to `last`, each spending `spend`."""
+    days = [str(d) for d in _days(first, last)]
+    ads = _first_ads()
+    return [
+        {
+            "campaign_id": r["campaign_id"],
+            "adset_id": r["adset_id"],
+            "ad_id": ads[r["adset_id"]],
+            "ad_name": "AD1",
+            "spend": spend,
+            "impressions": "100",
+            "clicks": "1",
+            "reach": "90",
+            "date_start": day,
+            "date_stop": day,
+        }
+        for r in records
+        for day in days
+    ]
+
+
+def _days(first: str, last: str) -> list[date]:
+    start, end = date.fromisoformat(first), date.fromisoformat(last)
+    return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def test_days_only_an_older_meta_window_covered_keep_their_spend(tmp_path: Path) -> None:
     """Defect 6: a newer dump whose windows start on 1 April overlaps the older lifetime
-    windows. The newer windows win (no day counted twice), and the days only the older
-    windows covered (their spend cannot be split off a window total) are reported by the
-    warning test `assert_meta_dropped_windows_are_covered`, ad set by ad set."""
+    windows. The newer windows win (no day counted twice); a window total cannot be split
+    by day, so the days only the older windows covered are reported by the warning test
+    `assert_meta_dropped_windows_are_covered`, ad set by ad set, and keep their spend in
+    the daily mart (`fct_ad_performance_daily`, from the daily insights each run lands):
+    March's spend from the older run, April's corrected figures from the newer one."""
     records = [r for r in _insights() if not r.get("ad_id")]
     lake_root = tmp_path / "lake"
-    land(lake_root, [META / "insights.json"], source="meta_ads", account="act_1")
+    land(lake_root, [META / "insights.json", META / "ads.json"], source="meta_ads", account="act_1")
+    with_ads = [r for r in records if r["adset_id"] in _first_ads()]
+    assert with_ads, "the fixture's ad sets have ads"
+    older_daily = {"data": _daily(with_ads, "2025-03-25", "2025-04-05", "2.00")}
+    run1 = _write(tmp_path / "run1" / "ad_insights_daily_p1.json", json.dumps(older_daily))
+    land(lake_root, [run1], source="meta_ads", account="act_1")
     newer = [
         {**r, "date_start": max(r["date_start"], "2025-04-01"), "date_stop": "2025-05-30"}
         for r in records
     ]
     later = _write(tmp_path / "run2" / "insights.json", json.dumps(newer))
-    land(lake_root, [later], source="meta_ads", account="act_1")
+    newer_daily = {"data": _daily(with_ads, "2025-04-01", "2025-04-05", "3.00")}
+    run2 = _write(tmp_path / "run2" / "ad_insights_daily_p1.json", json.dumps(newer_daily))
+    land(lake_root, [later, run2], source="meta_ads", account="act_1")
     ingest(lake_root)
     staged = build_sources(lake_root, tmp_path, "meta_ads.insights")
     problems = staged.problems()
@@ -147,6 +193,18 @@ def test_days_only_an_older_meta_window_covered_are_reported(tmp_path: Path) -> 
     assert f"Got {len(cut)} result" in warning
     spend = staged.one("select sum(spend) from staging.stg_meta_ads__insights")[0]
     assert spend == sum((Decimal(r["spend"]) for r in newer), Decimal(0))
+
+    built = build(lake_root, tmp_path / "daily", ["+fct_ad_performance_daily"])
+    assert [p for p in built.problems() if not p.startswith("warn ")] == []
+    by_day = dict(
+        built.query(
+            "select insight_date < date '2025-04-01', sum(spend) "
+            "from music.fct_ad_performance_daily group by 1"
+        )
+    )
+    ad_sets = len(with_ads)
+    assert by_day[True] == Decimal("2.00") * 7 * ad_sets  # 25-31 March: only the older run
+    assert by_day[False] == Decimal("3.00") * 5 * ad_sets  # 1-5 April: the newer run wins
 
 
 # --- one ISRC written two ways, and the same rows in another order (defects 4 and 5) ---
