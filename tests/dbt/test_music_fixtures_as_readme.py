@@ -1,7 +1,8 @@
 """The README's `make fixtures`: every bundled real export landed the way the Makefile does
 (`lake land tests/fixtures/platforms/<source>/ --source <source>`, no `--account`), then
-ingested; the whole music build (staging, marts, their tests and the reconciliation tests)
-must pass. A landing without an account belongs to the source's own account where the
+ingested; the whole build of every domain's marts (staging, marts, their tests and the
+reconciliation tests) must pass: the music marts carry the fixtures, the shop's are empty (a
+label with no shop). A landing without an account belongs to the source's own account where the
 file names it (Spotify, TikTok) and to the configured default account elsewhere."""
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def readme_build(tmp_path_factory: pytest.TempPathFactory) -> StagingBuild:
         [
             "build",
             "--select",
-            "+path:models/marts/music",
+            "+path:models/marts",  # every domain: a label's lake has no shop
             "path:tests/dbt/singular",
             "--exclude",
             "path:snapshots",
@@ -59,6 +60,24 @@ def test_every_fixture_landed_without_an_account_builds(readme_build: StagingBui
     names = readme_build.node_names()
     assert {"fct_link_clicks_daily", "fct_ad_performance_window", "fct_royalties_monthly"} <= names
     assert "assert_meta_spend_matches_raw_insights" in names
+
+
+def test_a_label_without_a_shop_builds_the_shop_marts_empty(readme_build: StagingBuild) -> None:
+    """No shop source landed: every shop mart and its tests build (no error above), empty."""
+    names = readme_build.node_names()
+    shop = [
+        name
+        for (name,) in readme_build.query(
+            "select table_name from duckdb_tables() where schema_name = 'shop' order by 1"
+        )
+    ]
+    assert {"fct_orders", "fct_revenue_daily", "dim_product", "fct_sessions"} <= set(shop)
+    assert {"fct_llm_usage_daily", "fct_fulfilment_daily", "fct_competitor_price_index"} <= set(
+        shop
+    )
+    assert {"assert_shop_payments_match_the_application"} <= names
+    for table in shop:
+        assert readme_build.one(f'select count(*) from shop."{table}"') == (0,), table
 
 
 def test_accounts_come_from_the_file_or_the_default(readme_build: StagingBuild) -> None:

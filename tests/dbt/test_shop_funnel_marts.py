@@ -192,12 +192,3 @@ def test_incremental_build_equals_full_refresh(builds) -> None:
         incremental = builds["incremental"]["tables"][name]
         assert incremental == builds["full"]["tables"][name], name
         assert incremental, name  # not trivially equal: every mart has rows
-
-
-def test_a_lake_without_a_shop_builds_empty_marts(tmp_path: Path) -> None:
-    """A label with no shop: nothing landed for events, LLM calls or the shop's database;
-    every mart builds, empty, and no error-severity test fails."""
-    build = _build(tmp_path / "lake", tmp_path / "dbt")
-    assert _errors(build) == []
-    for name in MARTS:
-        assert build.one(f"select count(*) from {SCHEMA.get(name, 'shop')}.{name}") == (0,)

@@ -183,14 +183,3 @@ def test_marts_carry_the_fixture_figures_and_build_incrementally(
     full = build(paths.root, tmp_path, "--full-refresh")
     assert full.problems() == []
     assert marts_of(full) == incremental
-
-
-def test_marts_build_empty_on_a_lake_without_a_shop(tmp_path: Path) -> None:
-    """A label's lake holds no shop: the marts, snapshots and their tests build, empty."""
-    root = LakePaths(tmp_path / "lake").ensure().root
-    built = build(root, tmp_path)
-    # only the staging models' "no snapshot ingested yet" warnings
-    assert [p for p in built.problems() if not p.startswith("warn not_empty_stg_")] == []
-    assert {
-        mart: built.one(f"select count(*) from shop.{mart}")[0] for mart in MARTS
-    } == dict.fromkeys(MARTS, 0)

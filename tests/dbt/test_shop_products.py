@@ -1,7 +1,5 @@
-"""The shop's product, competitor and fulfilment marts on a lake that holds no shop at all
-(a label's): every model builds, every error-severity test and unit test passes, and the
-marts are empty rather than missing. And `snap_products` keeps a product's price and stock
-history across builds."""
+"""`snap_products` keeps a product's price and stock history across builds. (A lake with no
+shop at all builds these marts empty: tests/dbt/test_music_fixtures_as_readme.py.)"""
 
 from __future__ import annotations
 
@@ -17,14 +15,6 @@ from tests.dbt.staging_support import StagingBuild
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt")]
 
-MARTS = (
-    "shop.dim_product",
-    "shop.fct_competitor_price_index",
-    "shop.fct_shipments",
-    "shop.fct_fulfilment_daily",
-    "intermediate.int_competitor_listings_matched",
-    "snapshots.snap_products",
-)
 SELECT = ("+dim_product+", "+fct_competitor_price_index+", "+fct_fulfilment_daily+")
 
 
@@ -32,35 +22,6 @@ def failures(build: StagingBuild) -> list[str]:
     """Models and error-severity tests that did not pass (warnings and the exposures'
     no-ops are not failures)."""
     return [p for p in build.problems() if not p.startswith(("warn ", "no-op "))]
-
-
-@pytest.fixture(scope="module")
-def empty_build(tmp_path_factory: pytest.TempPathFactory) -> StagingBuild:
-    work = tmp_path_factory.mktemp("shop_products_empty")
-    lake_root = work / "lake"
-    # cautious: leave out the tests of staging models the selection does not build (reviews)
-    args = ["build", "--select", *SELECT, "--indirect-selection", "cautious"]
-    result = run_dbt(args, lake_root=lake_root, work_dir=work)
-    return StagingBuild(result, lake_root)
-
-
-def test_a_lake_without_a_shop_builds_every_model_and_test(empty_build: StagingBuild) -> None:
-    assert failures(empty_build) == []
-    names = empty_build.node_names()
-    assert {
-        "fct_shipments",
-        "snap_products",
-        "int_competitor_listings_matched__gtin_then_title_then_nothing",
-        "fct_competitor_price_index__lowest_median_and_no_match",
-        "fct_shipments__late_stuck_and_reference_time",
-        "assert_fulfilment_daily_counts_every_shipment",
-        "assert_competitor_price_index_matches_listings",
-    } <= names
-
-
-def test_the_marts_are_empty_tables(empty_build: StagingBuild) -> None:
-    for relation in MARTS:
-        assert empty_build.one(f"select count(*) from {relation}") == (0,), relation
 
 
 # --- snap_products: SCD2 of price and stock ---------------------------------------------

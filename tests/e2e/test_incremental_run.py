@@ -1,9 +1,10 @@
 """An incremental run gives exactly the tables a full refresh gives.
 
 On a copy of the demo lake (`make test`'s e2e run): a late correction of old days of one
-Spotify song is landed by hand, then the sandbox's next day goes through the real extractors
-and `lake run` (extract, ingest, incremental build, publish). A full-refresh build of the
-same lake must then hold the same rows in every table of the published schemas.
+Spotify song is landed by hand, the shop's visits of the next day go through the event
+collector, then the sandbox's next day goes through the real extractors (new orders, payments,
+LLM calls...) and `lake run` (extract, ingest, incremental build, publish). A full-refresh
+build of the same lake must then hold the same rows in every table of the published schemas.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from tests.e2e.conftest import SANDBOX_ORIGIN
 
 LAKE_BIN = Path(sys.executable).with_name("lake")
 NEXT_DAY = "2026-11-21"
-COMPARED_SCHEMAS = ("music", "staging", "intermediate", "seeds")
+COMPARED_SCHEMAS = ("music", "shop", "staging", "intermediate", "seeds")
 CORRECTION = 100_000
 """Streams added to each corrected day: large enough to see in the mart's daily totals."""
 
@@ -89,6 +90,9 @@ def next_day(
     correction = drop / original.name
     artist, days = corrected_copy(original, correction)
     lake(root, "land", str(correction), "--source", "spotify", "--account", artist)
+    # the shop's visits of the next day (and every earlier one again: retried, stored once)
+    shop_sessions = ["--today", NEXT_DAY, "--origin", SANDBOX_ORIGIN]
+    lake(root, "serve", "shop-sessions", *shop_sessions)
     lake(root, "run", "--no-docs", today=NEXT_DAY)
     yield WarehouseLayout(LakePaths(root)), artist, days
     shutil.rmtree(root, ignore_errors=True)
@@ -178,3 +182,22 @@ def test_an_incremental_run_gives_exactly_what_a_full_refresh_gives(
     assert found["staging.stg_spotify__song_timeline"][0] > 10_000
     differing = {name: counts for name, counts in found.items() if counts[1] or counts[2]}
     assert differing == {}, f"(rows, only incremental, only full refresh): {differing}"
+
+
+SHOP_FACTS = ("fct_events", "fct_orders", "fct_order_items", "fct_llm_calls", "fct_sessions")
+
+
+def test_the_next_day_brought_new_events_orders_and_llm_calls(
+    layout: WarehouseLayout, next_day: tuple[WarehouseLayout, str, list[str]]
+) -> None:
+    """The incremental run the comparison above covers had new shop rows to add."""
+    after, _, _ = next_day
+    counts = {}
+    for name, db in (("before", layout.published), ("after", after.published)):
+        with duckdb.connect(str(db), read_only=True) as con:
+            counts[name] = {
+                fact: con.execute(f"select count(*) from shop.{fact}").fetchone()[0]  # type: ignore[index]
+                for fact in SHOP_FACTS
+            }
+    grew = {f for f in SHOP_FACTS if counts["after"][f] > counts["before"][f] > 0}
+    assert grew == set(SHOP_FACTS), counts
