@@ -83,9 +83,13 @@ $(ANALYTICS_JS):
 	mkdir -p $(@D)
 	cd $(@D) && npm pack --silent @segment/analytics-next@1.84.3 >/dev/null
 
+# --dist loadfile: a test file's tests run on one worker, in order, so a lake a module builds
+# for its tests is built once (pytest-xdist 3.8 cannot tag node ids under pytest 9, so the
+# `xdist_group` marks and --dist loadgroup distributed every test on its own: modules built
+# their lakes on both workers, up to four times)
 pytest: setup $(ANALYTICS_JS)
 	LAKE_E2E_ROOT=$(TEST_LAKE) LAKE_DOCS_SITE=$(TEST_LAKE)/docs/index.html \
-		$(BIN)/pytest -n 2 --dist loadgroup
+		$(BIN)/pytest -n 2 --dist loadfile
 
 sqllint: setup
 	$(BIN)/sqlfluff lint analyses models macros tests/dbt

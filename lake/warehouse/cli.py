@@ -27,7 +27,7 @@ from lake.cli_options import (
     writable_lake,
 )
 from lake.errors import LakeError
-from lake.warehouse.build import BuildResult, run_build
+from lake.warehouse.build import EMPTY, BuildResult, run_build
 from lake.warehouse.docs import generate_docs, serve_docs
 from lake.warehouse.layout import WarehouseLayout
 from lake.warehouse.ledger import (
@@ -535,7 +535,7 @@ def _print_runs(runs: list[dict[str, Any]]) -> None:
 
 def _print_freshness(items: list[dict[str, Any]], error: str) -> None:
     """Loaded source tables in a table; those never loaded (no raw file yet) in one line."""
-    never = [i for i in items if not i["max_loaded_at"] and i["status"] == "runtime error"]
+    never = [i for i in items if not i["max_loaded_at"] and i["status"] in (EMPTY, "runtime error")]
     loaded = [i for i in items if i not in never]
     if loaded:
         table = compact_table("source table", "status", "last loaded", "age h", "warn/error")
