@@ -19,15 +19,42 @@ import duckdb
 from lake.governance.classification import Masking
 
 EMAIL_RE = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
-CPF_RE = r"\b\d{3}\.?\d{3}\.?\d{3}-?\d{2}\b"
-CARD_RE = r"\b\d(?:[ -]?\d){12,18}\b"
+# A number's edges: neither a letter nor a digit next to it (as `\b`; so digits inside an id
+# such as a hex hash are not a number), or, before it, a JSON escape (`\n52998224725`,
+# where `\b` sees no edge). RE2 has no lookaround: the edges are matched and kept by the
+# replacement (\1, \2), and each pattern is applied twice (`TEXT_STEPS`) to reach a number
+# right after another one's edge.
+BEFORE = r"(^|[^0-9A-Za-z]|\\[nrtbf])"
+AFTER = r"([^0-9A-Za-z]|$)"
+CPF_RE = BEFORE + r"\d{3}\.?\d{3}\.?\d{3}-?\d{2}" + AFTER
+CARD_RE = BEFORE + r"\d(?:[ -]?\d){12,18}" + AFTER
 INTL_PHONE_RE = r"\+\d{1,3}[ .-]?\(?\d{2,3}\)?[ .-]?\d{4,5}[ .-]?\d{4}\b"
-PHONE_RE = r"(?:\(\d{2,3}\)|\b\d{2,3})[ .-]?\d{3,5}[ .-]?\d{4}\b"
+PHONE_RE = BEFORE + r"(?:\(\d{2,3}\)|\d{2,3})[ .-]?\d{3,5}[ .-]?\d{4}" + AFTER
 HASHED_RE = r"^h:[0-9a-f]{64}$"
 
 
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+# in order: e-mails first (their digits are not a phone), CPFs before the looser phone
+# pattern; each digit pattern twice, for a number right after another one's edge
+TEXT_STEPS = (
+    (EMAIL_RE, "[email]"),
+    (CPF_RE, "\\1[cpf]\\2"),
+    (CPF_RE, "\\1[cpf]\\2"),
+    (INTL_PHONE_RE, "[phone]"),
+    (CARD_RE, "\\1[card]\\2"),
+    (CARD_RE, "\\1[card]\\2"),
+    (PHONE_RE, "\\1[phone]\\2"),
+    (PHONE_RE, "\\1[phone]\\2"),
+)
+
+
+def _text_masking(value: str) -> str:
+    for pattern, replacement in TEXT_STEPS:
+        value = f"regexp_replace({value}, '{pattern}', '{replacement}', 'g')"
+    return value
 
 
 def macro_sql(salt: str) -> list[str]:
@@ -45,14 +72,7 @@ def macro_sql(salt: str) -> list[str]:
         f"""create or replace temp macro lake_mask_phone(v) as
             case when v is null then null
                  else '***' || right({digits}, 4) end""",
-        f"""create or replace temp macro lake_mask_text(v) as
-            regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-                v::varchar,
-                '{EMAIL_RE}', '[email]', 'g'),
-                '{CPF_RE}', '[cpf]', 'g'),
-                '{INTL_PHONE_RE}', '[phone]', 'g'),
-                '{CARD_RE}', '[card]', 'g'),
-                '{PHONE_RE}', '[phone]', 'g')""",
+        f"create or replace temp macro lake_mask_text(v) as {_text_masking('v::varchar')}",
     ]
 
 

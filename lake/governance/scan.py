@@ -24,16 +24,26 @@ from lake.governance.roles import ENCRYPTED_ROLE
 EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 # international (+55 11 91234-5678), bracketed area code ((11) 91234-5678), or a national
 # number written with its separators (11 91234-5678, 021.99876.4321, 555-123-4567); bare
-# digit runs are left to the CPF and card checks (order ids and amounts look like them)
+# digit runs are left to the CPF and card checks (order ids and amounts look like them).
+# A number's edges (`B`, `A`): neither a letter nor a digit next to it (as `\b`: digits in a
+# hex id are not a number), or, before it, a JSON escape (`\n52998224725`, where `\b` sees
+# no edge).
+B = r"(?:(?<![0-9A-Za-z])|(?<=\\[nrtbf]))"
+A = r"(?![0-9A-Za-z])"
 PHONE = (
-    r"(\+\d{1,3}[ .-]?\(?\d{2,3}\)?[ .-]?\d{4,5}[ .-]?\d{4}\b"
-    r"|\(\d{2,3}\) ?\d{4,5}-\d{4}\b"
-    r"|\b\d{2,3}[ .-]\d{3,5}[ .-]\d{4}\b)"
+    rf"(\+\d{{1,3}}[ .-]?\(?\d{{2,3}}\)?[ .-]?\d{{4,5}}[ .-]?\d{{4}}{A}"
+    rf"|\(\d{{2,3}}\) ?\d{{4,5}}-\d{{4}}{A}"
+    rf"|{B}\d{{2,3}}[ .-]\d{{3,5}}[ .-]\d{{4}}{A})"
 )
-CARD = r"\b\d{4}([ -]?\d{4}){2}[ -]?\d{1,7}\b"
-CPF = r"\b\d{3}\.\d{3}\.\d{3}-\d{2}\b|\b\d{11}\b"
+CARD = rf"{B}\d{{4}}([ -]?\d{{4}}){{2}}[ -]?\d{{1,7}}{A}"
+CPF = rf"{B}\d{{3}}\.\d{{3}}\.\d{{3}}-\d{{2}}{A}|{B}\d{{11}}{A}"
 PATTERNS = {"email": EMAIL, "phone": PHONE, "card": CARD, "cpf": CPF}
-_ANY = "|".join(f"({p})" for p in PATTERNS.values())
+# DuckDB's regexp (RE2) has no lookaround: it preselects rows with the patterns whose edges
+# are matched instead (a non-digit or the text's end), then Python's `re` finds the values
+_ANY = "|".join(
+    "(" + p.replace(B, r"(^|[^0-9A-Za-z]|\\[nrtbf])").replace(A, "([^0-9A-Za-z]|$)") + ")"
+    for p in PATTERNS.values()
+)
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,12 @@ def test_partial_masks_keep_a_hint(con) -> None:
         ("cpf 529.982.247-25.", "cpf [cpf]."),
         ("cpf 52998224725", "cpf [cpf]"),
         ("2 items, delivered 2018-05-01, order 12", "2 items, delivered 2018-05-01, order 12"),
+        # JSON text: a number right after an escape (no word boundary before it)
+        (
+            r'{"m": "cpf:\n52998224725\ncard\t4111111111111111"}',
+            r'{"m": "cpf:\n[cpf]\ncard\t[card]"}',
+        ),
+        ("cpfs 52998224725 52998224725", "cpfs [cpf] [cpf]"),
     ],
 )
 def test_free_text_is_scrubbed(con, text: str, expected: str) -> None:
@@ -138,3 +144,8 @@ def test_the_docs_catalog_is_scanned(tmp_path: Path) -> None:
     site.write_text(f"<script>n=[{{label:'x',catalog:{json.dumps(catalog)}}}]</script>")
     assert docs_catalog(site)["nodes"]
     assert [(f.table, f.kind) for f in scan_docs(site)] == [("model.x.dim_customer", "email")]
+
+
+def test_the_scanner_finds_numbers_right_after_a_json_escape() -> None:
+    text = r'{"m": "cpf:\n52998224725\ncard\t4111111111111111\n(11) 91234-5678"}'
+    assert sorted(k for k, _ in kinds_in(text)) == ["card", "cpf", "phone"]
