@@ -49,7 +49,7 @@ def _tests(build: dbtRunnerResult) -> list:
 
 def test_fixture_models_build(fixture_build: dbtRunnerResult) -> None:
     models = [r for r in fixture_build.result.results if r.node.resource_type == "model"]
-    assert len(models) == 7
+    assert len(models) == 8
     assert [(r.node.name, str(r.status)) for r in models if str(r.status) != "success"] == []
 
 

@@ -1,7 +1,8 @@
 -- Campaign return per Meta campaign and promoted track: the campaign's spend (account
--- currency and USD; split evenly when it promotes several tracks) against the promoted
--- track's streams and earnings over the campaign window (first to last day with spend)
--- and over a baseline window of the same length just before it.
+-- currency and USD; split evenly when it promotes several tracks, in shares that add up to
+-- the spend exactly: split_money) against the promoted track's streams and earnings over
+-- the campaign window (first to last day with spend) and over a baseline window of the
+-- same length just before it.
 --
 -- Streams come from fct_streams_daily at the finest scope available for the track:
 -- `track` (a per-track daily source), else `artist` (the artist's daily streams, e.g.
@@ -20,7 +21,9 @@ campaign_tracks as (
         track_id,
         artist_id,
         match_method,
-        n_promoted_tracks
+        n_promoted_tracks,
+        -- which share of the campaign's spend the track gets (split_money)
+        row_number() over (partition by campaign_id order by track_id) as spend_share_position
     from {{ ref('int_campaign_tracks_matched') }}
 ),
 
@@ -75,9 +78,16 @@ windows as (
         - (campaign_spend.last_spend_date - campaign_spend.first_spend_date + 1)::integer
             as baseline_start,
         campaign_spend.first_spend_date - 1 as baseline_end,
-        (campaign_spend.spend / campaign_tracks.n_promoted_tracks)::decimal(18, 8) as spend,
-        (campaign_spend.spend_usd / campaign_tracks.n_promoted_tracks)::decimal(18, 8)
-            as spend_usd
+        {{ split_money(
+            'campaign_spend.spend',
+            'campaign_tracks.n_promoted_tracks',
+            'campaign_tracks.spend_share_position',
+        ) }} as spend,
+        {{ split_money(
+            'campaign_spend.spend_usd',
+            'campaign_tracks.n_promoted_tracks',
+            'campaign_tracks.spend_share_position',
+        ) }} as spend_usd
     from campaign_tracks
     left join campaign_spend
         on campaign_tracks.campaign_id = campaign_spend.campaign_id
