@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from extract._browser import CHROMIUM_ARGS, DEBIAN_CHROMIUM
 from lake.config import PROJECT_DIR
 from lake.warehouse.dbt import DbtProject, describe_exception
 
@@ -114,22 +113,6 @@ def served_site(docs_site: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """One Chromium per module, closed when the module ends: Playwright's sync API leaves its
-    event loop marked as running on this thread while it is open, so a session-wide browser
-    would break every asyncio test that the same worker runs afterwards."""
-    executable = os.environ.get("LAKE_BROWSER_PATH") or str(DEBIAN_CHROMIUM)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=executable, args=["--headless", *CHROMIUM_ARGS]
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture

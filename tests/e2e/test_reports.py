@@ -10,15 +10,13 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from lake.browser import CHROMIUM_ARGS, chromium_executable
 from lake.warehouse.layout import WarehouseLayout
 
 pytestmark = pytest.mark.xdist_group("e2e")
@@ -42,18 +40,6 @@ def lake_report(layout: WarehouseLayout, *args: str) -> dict:
 def published(layout: WarehouseLayout, sql: str, *params: object) -> list[tuple]:
     with duckdb.connect(str(layout.published), read_only=True) as con:
         return con.execute(sql, list(params)).fetchall()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=chromium_executable(os.environ), args=list(CHROMIUM_ARGS)
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def open_report(browser: Browser, path: Path) -> Page:

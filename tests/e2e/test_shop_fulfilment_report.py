@@ -11,9 +11,7 @@ from playwright.sync_api import Browser, Page
 
 from lake.reports.shop_fulfilment import STUCK_ROWS
 from lake.warehouse.layout import WarehouseLayout
-from tests.e2e.test_reports import browser, lake_report, open_report, published, table_column
-
-__all__ = ["browser"]  # the module-scoped Chromium fixture, shared with test_reports
+from tests.e2e.test_reports import lake_report, open_report, published, table_column
 
 PERIOD_SHIPMENTS = """
 select

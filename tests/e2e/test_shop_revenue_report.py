@@ -12,9 +12,8 @@ import pytest
 from playwright.sync_api import Browser
 
 from lake.warehouse.layout import WarehouseLayout
-from tests.e2e.test_reports import (  # noqa: F401  (the module's browser fixture)
+from tests.e2e.test_reports import (
     CENT,
-    browser,
     lake_report,
     open_report,
     published,
@@ -31,7 +30,7 @@ def week(layout: WarehouseLayout) -> Iterator[dict]:
 
 def test_revenue_report_shows_payments_by_channel_and_category(
     layout: WarehouseLayout,
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     week: dict,
 ) -> None:
     path = Path(week["path"])

@@ -8,15 +8,12 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
-import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
-from lake.browser import CHROMIUM_ARGS, chromium_executable
 from lake.config import LakePaths
 from lake.reports.render import ReportFormat
 from lake.reports.run import render_report
@@ -58,18 +55,6 @@ def make_published(root: Path) -> None:
             "model, count(*) as calls, sum(cost_usd::decimal(38, 8)) as cost_usd "
             "from shop.fct_llm_calls group by all"
         )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=chromium_executable(os.environ), args=list(CHROMIUM_ARGS)
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def test_llm_usage_report_shows_cost_per_order_served(tmp_path: Path, browser: Browser) -> None:
